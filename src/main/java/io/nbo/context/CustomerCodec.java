@@ -1,0 +1,130 @@
+package io.nbo.context;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nbo.model.Cart;
+import io.nbo.model.CustomerData;
+import io.nbo.model.Event;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a customer into the arguments of the upsert script, and the load script's reply back into a customer. */
+final class CustomerCodec {
+
+    static final String UPDATED_AT = "@updatedAt";
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final TypeReference<Cart> CART = new TypeReference<>() { };
+    private static final TypeReference<Event> EVENT = new TypeReference<>() { };
+
+    private CustomerCodec() {
+    }
+
+    /**
+     * Upsert script arguments: profile pairs, consent pairs, engagement pairs (each preceded by its
+     * pair count), the cart JSON ('' for none), then the recent events (preceded by their count).
+     */
+    static String[] upsertArgs(CustomerData data, Instant updatedAt) {
+        List<String> args = new ArrayList<>();
+        args.add(String.valueOf(data.profile().size() + 1));
+        data.profile().forEach((k, v) -> {
+            args.add(k);
+            args.add(ProfileValues.encode(v));
+        });
+        args.add(UPDATED_AT);
+        args.add(ProfileValues.encode(updatedAt));
+        args.add(String.valueOf(data.consent().size()));
+        data.consent().forEach((k, v) -> {
+            args.add(k);
+            args.add(Boolean.TRUE.equals(v) ? "1" : "0");
+        });
+        List<String> engagement = new ArrayList<>();
+        data.engagement().forEach((channel, counters) -> counters.forEach((metric, count) -> {
+            engagement.add(channel + ":" + metric);
+            engagement.add(String.valueOf(count));
+        }));
+        args.add(String.valueOf(engagement.size() / 2));
+        args.addAll(engagement);
+        args.add(data.cart().isEmpty() && data.cart().updatedAt() == null ? "" : write(data.cart()));
+        args.add(String.valueOf(data.recent().size()));
+        data.recent().forEach(e -> args.add(write(e)));
+        return args.toArray(String[]::new);
+    }
+
+    /** Decodes the load script's reply; empty when nothing is stored for the customer. */
+    @SuppressWarnings("unchecked")
+    static java.util.Optional<StoredCustomer> fromReply(String id, List<Object> reply) {
+        List<Object> profilePairs = (List<Object>) reply.get(0);
+        if (profilePairs.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Map<String, Object> profile = new LinkedHashMap<>();
+        Instant updatedAt = null;
+        for (int i = 0; i + 1 < profilePairs.size(); i += 2) {
+            String name = (String) profilePairs.get(i);
+            Object value = ProfileValues.decode((String) profilePairs.get(i + 1));
+            if (UPDATED_AT.equals(name)) {
+                updatedAt = value instanceof Instant t ? t : null;
+            } else {
+                profile.put(name, value);
+            }
+        }
+        Map<String, Boolean> consent = new LinkedHashMap<>();
+        pairs(reply.get(1), (k, v) -> consent.put(k, "1".equals(v)));
+        Map<String, Map<String, Long>> engagement = new LinkedHashMap<>();
+        pairs(reply.get(2), (k, v) -> {
+            int colon = k.indexOf(':');
+            if (colon > 0) {
+                engagement.computeIfAbsent(k.substring(0, colon), c -> new LinkedHashMap<>())
+                        .put(k.substring(colon + 1), parseLong(v));
+            }
+        });
+        String cartJson = (String) reply.get(3);
+        Cart cart = cartJson == null || cartJson.isEmpty() ? Cart.EMPTY : read(cartJson, CART);
+        List<Event> recent = new ArrayList<>();
+        for (Object e : (List<Object>) reply.get(4)) {
+            recent.add(read((String) e, EVENT));
+        }
+        return java.util.Optional.of(new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void pairs(Object list, java.util.function.BiConsumer<String, String> each) {
+        List<Object> l = (List<Object>) list;
+        for (int i = 0; i + 1 < l.size(); i += 2) {
+            each.accept((String) l.get(i), (String) l.get(i + 1));
+        }
+    }
+
+    private static long parseLong(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + value, e);
+        }
+    }
+
+    private static <T> T read(String json, TypeReference<T> type) {
+        try {
+            return JSON.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt customer data in Redis: " + e.getOriginalMessage(), e);
+        }
+    }
+}

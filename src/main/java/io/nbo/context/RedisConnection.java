@@ -1,0 +1,137 @@
+package io.nbo.context;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
+import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one long-lived, thread-safe Lettuce connection (no pool: Lettuce multiplexes). Commands time
+ * out after a short, explicit timeout and fail at once while disconnected, so callers can degrade.
+ * When Redis is down at start, it keeps trying to connect in the background.
+ */
+public final class RedisConnection implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+
+    private final RedisClient client;
+    private final ClientResources resources;
+    private final RedisURI uri;
+    private final ScheduledExecutorService retry;
+    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile String lastError = "not connected yet";
+
+    private RedisConnection(RedisURI uri, Duration timeout, MeterRegistry registry) {
+        this.uri = uri;
+        ClientResources.Builder builder = DefaultClientResources.builder();
+        if (registry != null) {
+            builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
+                    MicrometerOptions.builder().histogram(true).build()));
+        }
+        this.resources = builder.build();
+        this.client = RedisClient.create(resources, uri);
+        client.setOptions(ClientOptions.builder()
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .build());
+        this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "nbo-redis-connect");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the connection to {@code url} (e.g. {@code redis://127.0.0.1:6379}). Never fails for an
+     * unreachable server: it retries every second until it connects.
+     *
+     * @param registry where Lettuce's command latency goes; null for none
+     */
+    public static RedisConnection open(String url, Duration timeout, MeterRegistry registry) {
+        RedisURI uri = RedisURI.create(url);
+        uri.setTimeout(timeout);
+        RedisConnection redis = new RedisConnection(uri, timeout, registry);
+        redis.tryConnect();
+        return redis;
+    }
+
+    private void tryConnect() {
+        try {
+            StatefulRedisConnection<String, String> c = client.connect();
+            connection = c;
+            CustomerContextRepository.loadScripts(c.async());
+            LOG.info(() -> "connected to Redis at " + safeAddress());
+            retry.shutdown();
+        } catch (RuntimeException e) {
+            lastError = e.getMessage();
+            LOG.log(Level.WARNING, "cannot reach Redis at {0}: {1}; retrying every second", new Object[] {safeAddress(), e.getMessage()});
+            if (!retry.isShutdown()) {
+                retry.schedule(this::tryConnect, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The async commands of the shared connection. */
+    public RedisAsyncCommands<String, String> commands() {
+        StatefulRedisConnection<String, String> c = connection;
+        if (c == null) {
+            throw new RedisUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
+        }
+        return c.async();
+    }
+
+    /** Whether the connection is up now. */
+    public boolean isConnected() {
+        StatefulRedisConnection<String, String> c = connection;
+        return c != null && c.isOpen();
+    }
+
+    public CompletionStage<String> ping() {
+        return commands().ping();
+    }
+
+    /** host:port, without credentials, for logs and health. */
+    public String safeAddress() {
+        return uri.getHost() + ":" + uri.getPort();
+    }
+
+    /** A new dedicated connection, e.g. for an importer that pipelines with auto-flush off. */
+    public StatefulRedisConnection<String, String> newConnection() {
+        return client.connect();
+    }
+
+    @Override
+    public void close() {
+        retry.shutdownNow();
+        StatefulRedisConnection<String, String> c = connection;
+        if (c != null) {
+            c.closeAsync();
+        }
+        // Bounded: an unbounded shutdown of Lettuce's event loops can hang the JVM on stop.
+        try {
+            client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+            resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "Redis client did not stop in time: {0}", e.toString());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+package io.nbo.context;
+
+/** Redis cannot be reached right now; the caller degrades instead of failing. */
+public final class RedisUnavailableException extends RuntimeException {
+
+    public RedisUnavailableException(String message) {
+        super(message);
+    }
+}

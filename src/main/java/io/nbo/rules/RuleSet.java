@@ -1,0 +1,95 @@
+package io.nbo.rules;
+
+import io.nbo.model.Customer;
+import io.nbo.model.Offer;
+import io.nbo.model.Request;
+import io.nbo.model.Result;
+import io.nbo.offers.OfferCatalog;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.kie.api.KieBase;
+import org.kie.api.event.rule.BeforeMatchFiredEvent;
+import org.kie.api.event.rule.DefaultAgendaEventListener;
+import org.kie.api.runtime.KieSession;
+
+/**
+ * One compiled, immutable version of the rules folder: the DRL knowledge base and the offer catalog,
+ * identified by a hash of their content. Safe to share between threads; each evaluation gets its own
+ * session, always disposed.
+ */
+public final class RuleSet {
+
+    /** What one evaluation produced: the rules' result, and which rules fired, in order. */
+    public record Evaluation(Result result, List<String> firedRules, boolean firingLimitReached) {
+    }
+
+    private final String version;
+    private final KieBase kieBase;
+    private final OfferCatalog catalog;
+    private final List<String> files;
+    private final int ruleCount;
+    private final Instant compiledAt;
+
+    RuleSet(String version, KieBase kieBase, OfferCatalog catalog, List<String> files, Instant compiledAt) {
+        this.version = version;
+        this.kieBase = kieBase;
+        this.catalog = catalog;
+        this.files = List.copyOf(files);
+        this.ruleCount = kieBase.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
+        this.compiledAt = compiledAt;
+    }
+
+    /** Content hash of the DRL files and the catalog (12 hex characters). */
+    public String version() {
+        return version;
+    }
+
+    public OfferCatalog catalog() {
+        return catalog;
+    }
+
+    /** The DRL and catalog file names this version was compiled from. */
+    public List<String> files() {
+        return files;
+    }
+
+    public int ruleCount() {
+        return ruleCount;
+    }
+
+    public Instant compiledAt() {
+        return compiledAt;
+    }
+
+    /**
+     * Runs the rules over one customer and request, with the offers valid at {@code now}.
+     *
+     * @param maxFirings rule firings allowed before evaluation stops (a guard against rules that loop)
+     */
+    public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings) {
+        Result result = new Result();
+        List<String> fired = new ArrayList<>();
+        KieSession session = kieBase.newKieSession();
+        try {
+            session.addEventListener(new DefaultAgendaEventListener() {
+                @Override
+                public void beforeMatchFired(BeforeMatchFiredEvent event) {
+                    String rule = event.getMatch().getRule().getName();
+                    fired.add(rule);
+                    result.firing(rule);
+                }
+            });
+            session.insert(result);
+            session.insert(customer);
+            session.insert(request);
+            for (Offer offer : catalog.validAt(now)) {
+                session.insert(offer);
+            }
+            int count = session.fireAllRules(maxFirings);
+            return new Evaluation(result, fired, count >= maxFirings);
+        } finally {
+            session.dispose();
+        }
+    }
+}

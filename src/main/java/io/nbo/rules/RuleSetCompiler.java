@@ -1,0 +1,138 @@
+package io.nbo.rules;
+
+import io.nbo.model.SourceError;
+import io.nbo.offers.InvalidCatalogException;
+import io.nbo.offers.OfferCatalog;
+import io.nbo.offers.OfferCatalogLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+
+/**
+ * Compiles a rules folder (every {@code *.drl} file beside {@code offers.yaml}) into a {@link RuleSet}
+ * with the KIE API at runtime, so rules change without a rebuild. A folder with any error is refused
+ * whole, with every error's file, line and column.
+ */
+public final class RuleSetCompiler {
+
+    private static final String KIE_ROOT = "src/main/resources/rules/";
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    private final OfferCatalogLoader catalogLoader;
+    private final Clock clock;
+
+    public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock) {
+        this.catalogLoader = catalogLoader;
+        this.clock = clock;
+    }
+
+    /** Reads the DRL files and the catalog of a folder, by file name (sorted). */
+    public static Map<String, String> readFolder(Path dir) {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : entries.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME))) {
+                    files.put(name, Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read rules folder " + dir.toAbsolutePath(), e);
+        }
+        return files;
+    }
+
+    /** A content hash of rule-set files: the same files give the same version on every replica. */
+    public static String versionOf(Map<String, String> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(files).forEach((name, text) -> {
+                sha.update(name.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(text.getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    public RuleSet compile(Path dir) throws InvalidRuleSetException {
+        return compile(readFolder(dir));
+    }
+
+    /**
+     * Compiles rule-set files given by name ({@code *.drl} and {@code offers.yaml}).
+     *
+     * @throws InvalidRuleSetException with every error in the DRL and the catalog
+     */
+    public RuleSet compile(Map<String, String> files) throws InvalidRuleSetException {
+        List<SourceError> errors = new ArrayList<>();
+        OfferCatalog catalog = null;
+        String catalogText = files.get(OfferCatalogLoader.FILE_NAME);
+        if (catalogText == null) {
+            errors.add(new SourceError(OfferCatalogLoader.FILE_NAME, 0, 0, "the rule set has no offer catalog (" + OfferCatalogLoader.FILE_NAME + ")"));
+        } else {
+            try {
+                catalog = catalogLoader.parse(OfferCatalogLoader.FILE_NAME, catalogText);
+            } catch (InvalidCatalogException e) {
+                errors.addAll(e.errors());
+            }
+        }
+        List<String> drlFiles = files.keySet().stream().filter(n -> n.endsWith(".drl")).sorted().toList();
+        if (drlFiles.isEmpty()) {
+            errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
+        }
+        KieBase kieBase = drlFiles.isEmpty() ? null : buildKieBase(files, drlFiles, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRuleSetException(errors);
+        }
+        return new RuleSet(versionOf(files), kieBase, catalog, List.copyOf(files.keySet()), clock.instant());
+    }
+
+    private static KieBase buildKieBase(Map<String, String> files, List<String> drlFiles, List<SourceError> errors) {
+        KieServices ks = KieServices.get();
+        KieFileSystem kfs = ks.newKieFileSystem();
+        // A fresh release id per build, removed from the shared repository once built, so that
+        // repeated reloads do not keep every old version alive.
+        ReleaseId releaseId = ks.newReleaseId("io.nbo.rules", "ruleset", "1.0." + BUILDS.incrementAndGet());
+        kfs.generateAndWritePomXML(releaseId);
+        for (String name : drlFiles) {
+            kfs.write(KIE_ROOT + name, files.get(name));
+        }
+        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
+        if (!messages.isEmpty()) {
+            for (Message m : messages) {
+                String path = m.getPath() == null ? "(rules)" : m.getPath().replace(KIE_ROOT, "");
+                errors.add(new SourceError(path, Math.max(m.getLine(), 0), Math.max(m.getColumn(), 0), m.getText().strip()));
+            }
+            ks.getRepository().removeKieModule(releaseId);
+            return null;
+        }
+        try {
+            return ks.newKieContainer(releaseId).getKieBase();
+        } finally {
+            ks.getRepository().removeKieModule(releaseId);
+        }
+    }
+}

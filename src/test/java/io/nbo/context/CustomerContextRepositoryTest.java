@@ -1,0 +1,119 @@
+package io.nbo.context;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nbo.model.Cart;
+import io.nbo.model.CartItem;
+import io.nbo.model.CustomerData;
+import io.nbo.model.Event;
+import io.nbo.testing.RedisServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class CustomerContextRepositoryTest {
+
+    static RedisServer server;
+    static RedisConnection redis;
+    static CustomerContextRepository repository;
+
+    @BeforeAll
+    static void start() {
+        server = RedisServer.start();
+        redis = RedisConnection.open(server.url(), Duration.ofSeconds(1), null);
+        repository = new CustomerContextRepository(redis, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        redis.close();
+        server.close();
+    }
+
+    static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
+
+    static CustomerData sample() {
+        return new CustomerData(
+                Map.of("tier", "gold", "zip", "01234", "age", 34L, "ltv", 1234.5, "vip", true,
+                        "signupDate", LocalDate.parse("2023-02-01"), "lastPurchaseAt", Instant.parse("2026-10-01T10:00:00Z")),
+                Map.of("email", true, "sms", false),
+                Map.of("email", Map.of("sent", 20L, "clicks", 3L)),
+                new Cart(List.of(new CartItem("SH-1", "Runner", "shoes", 89.0, 2)), AT),
+                List.of(new Event("page_view", AT, Map.of("category", "shoes")),
+                        new Event("search", AT.minusSeconds(60), Map.of("query", "boots")),
+                        new Event("purchase", AT.minusSeconds(3600), Map.of("amount", "50"))));
+    }
+
+    @Test
+    void storesAndLoadsEveryPartWithItsType() throws Exception {
+        repository.upsert("c-1", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+
+        StoredCustomer stored = repository.load("c-1").toCompletableFuture().get(2, TimeUnit.SECONDS).orElseThrow();
+
+        assertThat(stored.updatedAt()).isEqualTo(AT);
+        assertThat(stored.data().profile()).containsEntry("zip", "01234").containsEntry("age", 34L)
+                .containsEntry("ltv", 1234.5).containsEntry("vip", true)
+                .containsEntry("signupDate", LocalDate.parse("2023-02-01"))
+                .containsEntry("lastPurchaseAt", Instant.parse("2026-10-01T10:00:00Z"));
+        assertThat(stored.data().consent()).containsEntry("email", true).containsEntry("sms", false);
+        assertThat(stored.data().engagement().get("email")).containsEntry("sent", 20L).containsEntry("clicks", 3L);
+        assertThat(stored.data().cart().items()).extracting(CartItem::sku).containsExactly("SH-1");
+        assertThat(stored.data().cart().updatedAt()).isEqualTo(AT);
+        // the repository was told to read the 2 newest events only
+        assertThat(stored.data().recent()).extracting(Event::type).containsExactly("page_view", "search");
+    }
+
+    @Test
+    void anUpsertReplacesTheWholeCustomer() throws Exception {
+        repository.upsert("c-2", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        CustomerData smaller = new CustomerData(Map.of("tier", "silver"), Map.of(), Map.of(), Cart.EMPTY, List.of());
+        repository.upsert("c-2", smaller, AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+
+        CustomerData data = repository.load("c-2").toCompletableFuture().get(2, TimeUnit.SECONDS).orElseThrow().data();
+
+        assertThat(data.profile()).containsOnlyKeys("tier");
+        assertThat(data.consent()).isEmpty();
+        assertThat(data.cart().isEmpty()).isTrue();
+        assertThat(data.recent()).isEmpty();
+    }
+
+    @Test
+    void everyKeyOfACustomerSharesOneHashTag() throws Exception {
+        repository.upsert("c-3", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+
+        List<String> keys = redis.commands().keys("*c-3*").get(2, TimeUnit.SECONDS);
+
+        assertThat(keys).hasSize(5).allMatch(k -> k.contains("{c:c-3}"));
+        List<Long> slots = new java.util.ArrayList<>();
+        for (String k : keys) {
+            slots.add(io.lettuce.core.cluster.SlotHash.getSlot(k) * 1L);
+        }
+        assertThat(slots).containsOnly(slots.get(0));
+    }
+
+    @Test
+    void unknownCustomerLoadsEmptyAndDeleteRemovesEverything() throws Exception {
+        assertThat(repository.load("nobody").toCompletableFuture().get(2, TimeUnit.SECONDS)).isEmpty();
+
+        repository.upsert("c-4", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        assertThat(repository.delete("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(repository.load("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isEmpty();
+        assertThat(redis.commands().keys("*c-4*").get(2, TimeUnit.SECONDS)).isEmpty();
+        assertThat(repository.delete("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isFalse();
+    }
+
+    @Test
+    void readsStillWorkAfterRedisForgetsTheScripts() throws Exception {
+        repository.upsert("c-5", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        redis.commands().scriptFlush().get(2, TimeUnit.SECONDS);
+
+        assertThat(repository.load("c-5").toCompletableFuture().get(2, TimeUnit.SECONDS)).isPresent();
+    }
+}

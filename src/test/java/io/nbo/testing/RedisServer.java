@@ -1,0 +1,107 @@
+package io.nbo.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A real {@code redis-server} on a free loopback port, with nothing kept on disk: each test class
+ * gets its own, and a test can stop it to see an outage.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private final int port;
+    private final Path dir;
+    private Process process;
+
+    private RedisServer(int port, Path dir) {
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts a server on a free port and waits until it answers. */
+    public static RedisServer start() {
+        try {
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"));
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    private void launch() throws IOException {
+        List<String> command = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("redis-server is not installed: the tests need a real Redis "
+                    + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)", e);
+        }
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+            }
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException notYet) {
+                sleep(20);
+            }
+        }
+        throw new IllegalStateException("redis-server did not answer on port " + port + " within 10 s");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    /** Kills the server (an outage); {@link #restart()} brings it back on the same port, empty. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public void restart() {
+        try {
+            launch();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot restart redis-server", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
