@@ -59,15 +59,18 @@ public final class CustomerContextRepository {
         this.recentLimit = String.valueOf(recentLimit);
     }
 
-    /** Loads everything stored for a customer in one round trip; empty when nothing is stored. */
+    /**
+     * Loads everything stored for a customer in one round trip; empty when nothing is stored. Fails
+     * with {@link RedisUnavailableException} when Redis is down or too slow.
+     */
     public CompletionStage<Optional<StoredCustomer>> load(String customerId) {
-        return LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit)
-                .thenApply(reply -> CustomerCodec.fromReply(customerId, reply));
+        return guarded(() -> LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit)
+                .thenApply(reply -> CustomerCodec.fromReply(customerId, reply)));
     }
 
     /** Replaces everything stored for a customer, atomically. */
     public CompletionStage<Void> upsert(String customerId, CustomerData data, Instant updatedAt) {
-        return upsert(redis.commands(), customerId, data, updatedAt);
+        return guarded(() -> upsert(redis.commands(), customerId, data, updatedAt));
     }
 
     /** The same, on given commands (a pipelining importer passes its own connection). */
@@ -84,6 +87,29 @@ public final class CustomerContextRepository {
 
     /** Deletes every key of a customer; true when something was stored. */
     public CompletionStage<Boolean> delete(String customerId) {
-        return redis.commands().del(KeySchema.keys(customerId)).thenApply(n -> n > 0);
+        return guarded(() -> redis.commands().del(KeySchema.keys(customerId)).thenApply(n -> n > 0));
+    }
+
+    /** Runs a Redis call so that every Redis failure, thrown or completed, is a {@link RedisUnavailableException}. */
+    private <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RedisUnavailableException r) {
+                throw r;
+            }
+            if (cause instanceof io.lettuce.core.RedisException) {
+                throw new RedisUnavailableException("Redis at " + redis.safeAddress() + " failed: " + cause.getMessage());
+            }
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        });
     }
 }

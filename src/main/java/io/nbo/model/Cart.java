@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 
 /** The customer's current cart: what is in it and when it last changed. */
-public record Cart(@Valid @Size(max = 500) List<CartItem> items, Instant updatedAt) {
+public record Cart(@Size(max = 500) List<@Valid CartItem> items, Instant updatedAt) {
 
     public static final Cart EMPTY = new Cart(List.of(), null);
 

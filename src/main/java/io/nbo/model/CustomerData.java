@@ -18,7 +18,7 @@ public record CustomerData(
         @NotNull Map<String, Boolean> consent,
         @NotNull Map<String, Map<String, Long>> engagement,
         @NotNull @Valid Cart cart,
-        @NotNull @Valid @Size(max = 200) List<Event> recent) {
+        @NotNull @Size(max = 200) List<@Valid Event> recent) {
 
     public static final CustomerData EMPTY = new CustomerData(Map.of(), Map.of(), Map.of(), Cart.EMPTY, List.of());
 

@@ -123,8 +123,12 @@ public final class RuleSetCompiler {
         List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
         if (!messages.isEmpty()) {
             for (Message m : messages) {
-                String path = m.getPath() == null ? "(rules)" : m.getPath().replace(KIE_ROOT, "");
-                errors.add(new SourceError(path, Math.max(m.getLine(), 0), Math.max(m.getColumn(), 0), m.getText().strip()));
+                // Drools adds this after any syntax error in a file; the syntax error is what matters.
+                if (messages.size() > 1 && m.getText().contains("Parser returned a null Package")) {
+                    continue;
+                }
+                String file = m.getPath() == null ? "(rules)" : Path.of(m.getPath()).getFileName().toString();
+                errors.add(new SourceError(file, Math.max(m.getLine(), 0), Math.max(m.getColumn(), 0), m.getText().strip()));
             }
             ks.getRepository().removeKieModule(releaseId);
             return null;

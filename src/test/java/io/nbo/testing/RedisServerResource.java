@@ -6,11 +6,18 @@ import java.util.Map;
 /** Starts a real redis-server for a {@code @QuarkusTest} and points {@code nbo.redis.url} at it. */
 public class RedisServerResource implements QuarkusTestResourceLifecycleManager {
 
+    private static volatile RedisServer current;
     private RedisServer server;
+
+    /** The server of the application under test, so a test can stop and restart it. */
+    public static RedisServer current() {
+        return current;
+    }
 
     @Override
     public Map<String, String> start() {
         server = RedisServer.start();
+        current = server;
         return Map.of("nbo.redis.url", server.url());
     }
 

@@ -1,0 +1,34 @@
+package io.nbo.context;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nbo.config.NboConfig;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import jakarta.validation.Validator;
+
+/** Wires the Redis connection and the customer repository into the application. */
+public class RedisProducer {
+
+    @Produces
+    @Singleton
+    RedisConnection connection(NboConfig config, MeterRegistry registry) {
+        return RedisConnection.open(config.redis().url(), config.redis().timeout(), registry);
+    }
+
+    void close(@Disposes RedisConnection connection) {
+        connection.close();
+    }
+
+    @Produces
+    @Singleton
+    CustomerContextRepository repository(RedisConnection connection, NboConfig config) {
+        return new CustomerContextRepository(connection, config.decision().recentEvents());
+    }
+
+    @Produces
+    @Singleton
+    CustomerDataValidator validator(Validator validator) {
+        return new CustomerDataValidator(validator);
+    }
+}

@@ -1,0 +1,69 @@
+package io.nbo.decision;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.nbo.model.Creative;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/** The answer to one decision request: ranked offers with their channel, score parts and reasons. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Decision(
+        @Schema(description = "Id to quote on response events (impression, click, accept) for attribution")
+        String decisionId,
+        String customerId,
+        String channel,
+        String placement,
+        @Schema(description = "Content hash of the rule set (DRL + catalog) that decided")
+        String ruleSetVersion,
+        Instant decidedAt,
+        @Schema(description = "Best first; at most one offer per offer group")
+        List<RankedOffer> offers,
+        @Schema(description = "The channel this customer is most likely to respond on, among those they consent to")
+        String preferredChannel,
+        @Schema(description = "True when the answer was made with less than the full context; see reasons")
+        boolean partial,
+        @Schema(description = "Why the answer is partial or empty")
+        List<Notice> reasons,
+        @Schema(description = "Offers the rules made eligible that could not be served, and why")
+        List<Suppression> suppressed) {
+
+    /** One offer of the answer. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RankedOffer(
+            int rank,
+            String offerId,
+            String name,
+            String group,
+            @Schema(description = "The channel to deliver this offer on")
+            String channel,
+            Creative creative,
+            @Schema(description = "propensity × value × weight × contextBoost")
+            double score,
+            ScoreParts scoreParts,
+            @Schema(description = "Names of the rules that made the offer eligible or boosted it")
+            List<String> rules,
+            @Schema(description = "Sentences from those rules, for an agent to read")
+            List<String> reasons) {
+    }
+
+    /** The factors of an offer's score, each visible. */
+    public record ScoreParts(
+            @Schema(description = "Estimated response probability on the chosen channel, (clicks + a) / (sent + b)")
+            double propensity,
+            @Schema(description = "The offer's value minus its cost, never below 0")
+            double value,
+            @Schema(description = "The marketer's business weight")
+            double weight,
+            @Schema(description = "Product of the boosts rules gave")
+            double contextBoost) {
+    }
+
+    /** Why an answer is partial or empty: a machine-readable code and a sentence. */
+    public record Notice(String code, String message) {
+    }
+
+    /** An offer the rules made eligible that was not served. */
+    public record Suppression(String offerId, String code, String message) {
+    }
+}

@@ -1,0 +1,148 @@
+package io.nbo.decision;
+
+import io.nbo.decision.Decision.Notice;
+import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.decision.Decision.ScoreParts;
+import io.nbo.decision.Decision.Suppression;
+import io.nbo.model.Channel;
+import io.nbo.model.Customer;
+import io.nbo.model.Offer;
+import io.nbo.model.Request;
+import io.nbo.model.Result;
+import io.nbo.policy.ChannelPolicy;
+import io.nbo.rules.RuleSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The pure part of a decision, with no I/O: run the rules, keep the offers a channel can carry,
+ * score them (propensity × value × weight × context boost), and rank them, one per group.
+ */
+public final class DecisionEngine {
+
+    /** What the engine decided, before it is dressed as a response. */
+    public record Outcome(List<RankedOffer> offers, List<Suppression> suppressed, Channel preferredChannel,
+                          List<String> firedRules, List<Notice> notices) {
+    }
+
+    private record Candidate(Offer offer, Channel channel, double propensity, double score, Result.Verdict verdict) {
+    }
+
+    private final double priorClicks;
+    private final double priorTrials;
+    private final int maxFirings;
+
+    public DecisionEngine(double priorClicks, double priorTrials, int maxFirings) {
+        this.priorClicks = priorClicks;
+        this.priorTrials = priorTrials;
+        this.maxFirings = maxFirings;
+    }
+
+    public Outcome decide(RuleSet ruleSet, Customer customer, Request request, Channel calling, int limit, Instant now) {
+        RuleSet.Evaluation evaluation = ruleSet.evaluate(customer, request, now, maxFirings);
+        Result result = evaluation.result();
+        List<Notice> notices = new ArrayList<>();
+        if (evaluation.firingLimitReached()) {
+            notices.add(new Notice("rule_firing_limit", "rules stopped after " + maxFirings + " firings; the answer may be incomplete"));
+        }
+
+        List<Candidate> candidates = new ArrayList<>();
+        List<Suppression> suppressed = new ArrayList<>();
+        for (Map.Entry<String, Result.Verdict> entry : result.verdicts().entrySet()) {
+            Result.Verdict verdict = entry.getValue();
+            Offer offer = ruleSet.catalog().find(entry.getKey()).filter(o -> o.isValidAt(now)).orElse(null);
+            if (offer == null || !verdict.isEligible()) {
+                if (offer != null && verdict.exclusion() != null && verdictWasGranted(verdict)) {
+                    suppressed.add(new Suppression(offer.getId(), "excluded",
+                            sentence(verdict.exclusion())));
+                }
+                continue;
+            }
+            ChannelPolicy.Permitted permitted = ChannelPolicy.permitted(offer, customer, calling);
+            if (permitted.isEmpty()) {
+                suppressed.add(new Suppression(offer.getId(), permitted.code(), permitted.message()));
+                continue;
+            }
+            Channel best = bestChannel(permitted.channels(), customer, result, calling);
+            double propensity = propensity(customer, best);
+            double score = propensity * offer.getNetValue() * offer.getWeight() * verdict.boost();
+            candidates.add(new Candidate(offer, best, propensity, score, verdict));
+        }
+
+        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed()
+                .thenComparing(Comparator.comparingDouble((Candidate c) -> c.offer().getWeight()).reversed())
+                .thenComparing(c -> c.offer().getId()));
+        List<RankedOffer> ranked = new ArrayList<>();
+        Set<String> groups = new HashSet<>();
+        for (Candidate c : candidates) {
+            if (ranked.size() >= limit) {
+                break;
+            }
+            if (groups.add(c.offer().getGroup())) {
+                ranked.add(toRanked(ranked.size() + 1, c));
+            }
+        }
+        if (ranked.isEmpty()) {
+            notices.add(new Notice("no_eligible_offer", candidates.isEmpty() && suppressed.isEmpty()
+                    ? "no rule made an offer eligible for this customer and request"
+                    : "every eligible offer was suppressed; see suppressed"));
+        }
+        return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices);
+    }
+
+    private static boolean verdictWasGranted(Result.Verdict verdict) {
+        return !verdict.rules().isEmpty();
+    }
+
+    private static String sentence(Result.Reason reason) {
+        return reason.text() == null || reason.text().isBlank() ? reason.rule() : reason.text() + " (" + reason.rule() + ")";
+    }
+
+    /** (clicks + a) / (sent + b) on a channel: the prior alone for a customer with no history there. */
+    double propensity(Customer customer, Channel channel) {
+        long sent = customer.engagement(channel.id(), "sent");
+        long clicks = Math.min(customer.engagement(channel.id(), "clicks"), sent);
+        return (clicks + priorClicks) / (sent + priorTrials);
+    }
+
+    private Channel bestChannel(List<Channel> channels, Customer customer, Result result, Channel calling) {
+        Channel best = null;
+        double bestValue = -1;
+        for (Channel c : channels) {
+            double value = propensity(customer, c) * result.channelPreference(c);
+            // On a tie, the channel the customer is on now wins: it needs no extra contact.
+            if (value > bestValue || (value == bestValue && c == calling)) {
+                best = c;
+                bestValue = value;
+            }
+        }
+        return best;
+    }
+
+    private Channel preferredChannel(Customer customer, Result result, Channel calling) {
+        List<Channel> consented = new ArrayList<>();
+        for (Channel c : Channel.values()) {
+            if (customer.consents(c.id())) {
+                consented.add(c);
+            }
+        }
+        return consented.isEmpty() ? null : bestChannel(consented, customer, result, calling);
+    }
+
+    private static RankedOffer toRanked(int rank, Candidate c) {
+        Offer o = c.offer();
+        List<String> reasons = c.verdict().texts().isEmpty() ? List.copyOf(c.verdict().rules()) : c.verdict().texts();
+        return new RankedOffer(rank, o.getId(), o.getName(), o.getGroup(), c.channel().id(), o.creatives().get(c.channel()),
+                round(c.score()), new ScoreParts(round(c.propensity()), round(o.getNetValue()), o.getWeight(), round(c.verdict().boost())),
+                List.copyOf(c.verdict().rules()), reasons);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1_000_000d) / 1_000_000d;
+    }
+}

@@ -1,0 +1,153 @@
+package io.nbo.decision;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.nbo.config.NboConfig;
+import io.nbo.context.CustomerContextRepository;
+import io.nbo.context.StoredCustomer;
+import io.nbo.decision.Decision.Notice;
+import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.health.NboMetrics;
+import io.nbo.model.Channel;
+import io.nbo.model.Customer;
+import io.nbo.model.Request;
+import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.jboss.logging.Logger;
+
+/**
+ * A decision from request to answer: take the active rule-set snapshot, load the customer's context
+ * in one Redis round trip, run the engine (rules, channel policy, arbitration), count what was
+ * served. It never fails: without Redis or rules it still answers, marked partial, and says why.
+ */
+@ApplicationScoped
+public class DecisionService {
+
+    private static final Logger LOG = Logger.getLogger(DecisionService.class);
+
+    /** What a caller asks for, already validated. */
+    public record Ask(String customerId, Channel channel, String placement, String page, String device, int limit,
+                      java.util.Map<String, Object> context) {
+    }
+
+    private final RuleSetRegistry rules;
+    private final CustomerContextRepository customers;
+    private final DecisionEngine engine;
+    private final MeterRegistry registry;
+    private final Counter rulesFired;
+    private final Clock clock = Clock.systemUTC();
+
+    public DecisionService(RuleSetRegistry rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
+        this.rules = rules;
+        this.customers = customers;
+        this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings());
+        this.registry = registry;
+        this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
+    }
+
+    /**
+     * Decides for one request.
+     *
+     * @param continueOn where to run the rules once the context is loaded (the caller's event loop),
+     *                   so Lettuce's I/O threads never evaluate rules
+     */
+    public CompletionStage<Decision> decide(Ask ask, Executor continueOn) {
+        long start = System.nanoTime();
+        RuleSet ruleSet = rules.active();
+        Instant now = clock.instant();
+        return load(ask.customerId(), now).thenApplyAsync(loaded -> {
+            Decision decision = decide(ask, ruleSet, loaded, now);
+            record(decision, ask.channel(), start);
+            return decision;
+        }, continueOn);
+    }
+
+    /** The customer, or why we decide without them. */
+    private record Loaded(Customer customer, Notice notice, boolean degraded) {
+    }
+
+    private CompletionStage<Loaded> load(String customerId, Instant now) {
+        if (customerId == null) {
+            return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now),
+                    new Notice("anonymous", "no customer id: decided on the request context alone"), false));
+        }
+        CompletionStage<Optional<StoredCustomer>> read;
+        try {
+            read = customers.load(customerId);
+        } catch (RuntimeException e) {
+            read = CompletableFuture.failedFuture(e);
+        }
+        return read.handle((stored, error) -> {
+            if (error != null) {
+                LOG.warnf("customer context unavailable, deciding without it: %s", rootMessage(error));
+                return new Loaded(Customer.unknown(customerId, now),
+                        new Notice("context_unavailable", "customer data could not be read in time; decided on the request context alone"), true);
+            }
+            if (stored.isEmpty()) {
+                return new Loaded(Customer.unknown(customerId, now),
+                        new Notice("unknown_customer", "no data stored for this customer: decided on the request context alone"), false);
+            }
+            return new Loaded(new Customer(customerId, true, stored.get().data(), now), null, false);
+        });
+    }
+
+    private Decision decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now) {
+        String id = UUID.randomUUID().toString();
+        List<Notice> notices = new ArrayList<>();
+        if (loaded.notice() != null) {
+            notices.add(loaded.notice());
+        }
+        if (ruleSet == null) {
+            notices.add(new Notice("no_rule_set", "no rule set has compiled yet; see /q/health"));
+            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now, List.of(), null, true, notices, List.of());
+        }
+        Request request = new Request(ask.channel().id(), ask.placement(), ask.page(), ask.device(), ask.context());
+        DecisionEngine.Outcome out;
+        try {
+            out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now);
+        } catch (RuntimeException e) {
+            // A rule that throws must not turn into a 500 for the channel.
+            LOG.errorf(e, "rule set %s failed to evaluate", ruleSet.version());
+            notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
+            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, List.of(), null, true, notices, List.of());
+        }
+        rulesFired.increment(out.firedRules().size());
+        notices.addAll(out.notices());
+        boolean partial = loaded.degraded() || out.notices().stream().anyMatch(n -> n.code().equals("rule_firing_limit"))
+                || (loaded.notice() != null && !loaded.customer().isKnown());
+        return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, out.offers(),
+                out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, notices, out.suppressed());
+    }
+
+    private void record(Decision decision, Channel channel, long start) {
+        String outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable") || n.code().equals("rules_failed")
+                || n.code().equals("no_rule_set")) ? "degraded" : decision.partial() ? "partial" : "ok";
+        Timer.builder(NboMetrics.DECISION_LATENCY).description("Time to make a decision")
+                .tags("channel", channel.id(), "outcome", outcome)
+                .publishPercentileHistogram()
+                .register(registry)
+                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        for (RankedOffer offer : decision.offers()) {
+            registry.counter(NboMetrics.OFFERS_SERVED, "offer", offer.offerId(), "channel", offer.channel()).increment();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

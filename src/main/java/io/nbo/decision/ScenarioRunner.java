@@ -1,0 +1,130 @@
+package io.nbo.decision;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.nbo.context.CustomerDataValidator;
+import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.decision.Decision.Suppression;
+import io.nbo.model.Channel;
+import io.nbo.model.Customer;
+import io.nbo.model.Request;
+import io.nbo.rules.RuleSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/** Runs scenario files against a rule set and says, for each, what did not hold. */
+public final class ScenarioRunner {
+
+    /** One scenario's outcome: empty {@code failures} means it passed. */
+    public record Run(String file, String name, List<String> failures, DecisionEngine.Outcome outcome) {
+        public boolean passed() {
+            return failures.isEmpty();
+        }
+    }
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .registerModule(new JavaTimeModule())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final DecisionEngine engine;
+    private final CustomerDataValidator validator;
+
+    public ScenarioRunner(DecisionEngine engine, CustomerDataValidator validator) {
+        this.engine = engine;
+        this.validator = validator;
+    }
+
+    /** The scenario files of a folder ({@code *.yaml}, {@code *.yml}), sorted. */
+    public static List<Path> files(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+    }
+
+    public Run run(RuleSet ruleSet, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        Scenario scenario;
+        try {
+            scenario = YAML.readValue(file.toFile(), Scenario.class);
+        } catch (JsonProcessingException e) {
+            return new Run(name, name, List.of("cannot read scenario: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")), null);
+        }
+        return run(ruleSet, name, scenario);
+    }
+
+    public Run run(RuleSet ruleSet, String file, Scenario s) {
+        List<String> failures = new ArrayList<>();
+        String title = s.name() == null ? file : s.name();
+        if (s.now() == null || s.request() == null || s.expect() == null) {
+            return new Run(file, title, List.of("a scenario needs 'now', 'request' and 'expect'"), null);
+        }
+        Channel channel = Channel.fromId(s.request().channel()).orElse(null);
+        if (channel == null) {
+            return new Run(file, title, List.of("request.channel must be one of " + Channel.ids()), null);
+        }
+        Customer customer;
+        if (s.customer() == null) {
+            customer = Customer.unknown("anonymous", s.now());
+        } else {
+            CustomerDataValidator.Checked checked = validator.check(s.customer().data());
+            if (!checked.isValid()) {
+                return new Run(file, title, List.of("invalid customer: " + checked.errors()), null);
+            }
+            customer = new Customer(Objects.requireNonNullElse(s.customer().id(), "scenario"), true, checked.data(), s.now());
+        }
+        var r = s.request();
+        Request request = new Request(channel.id(), r.placement(), r.page(), r.device(), r.context());
+        DecisionEngine.Outcome out = engine.decide(ruleSet, customer, request, channel, r.limit() == null ? 1 : r.limit(), s.now());
+
+        List<String> ids = out.offers().stream().map(RankedOffer::offerId).toList();
+        Scenario.Expect e = s.expect();
+        String got = " (got " + ids + ")";
+        if (e.top() != null && (ids.isEmpty() || !ids.get(0).equals(e.top()))) {
+            failures.add("expected top offer " + e.top() + got);
+        }
+        if (e.includes() != null) {
+            e.includes().stream().filter(id -> !ids.contains(id)).forEach(id -> failures.add("expected " + id + " among the offers" + got));
+        }
+        if (e.excludes() != null) {
+            e.excludes().stream().filter(ids::contains).forEach(id -> failures.add("expected " + id + " not to be offered" + got));
+        }
+        if (Boolean.TRUE.equals(e.empty()) && !ids.isEmpty()) {
+            failures.add("expected no offer" + got);
+        }
+        if (e.channel() != null) {
+            String topChannel = out.offers().isEmpty() ? null : out.offers().get(0).channel();
+            if (!e.channel().equals(topChannel)) {
+                failures.add("expected the top offer on " + e.channel() + " (got " + topChannel + ")");
+            }
+        }
+        if (e.preferredChannel() != null) {
+            String preferred = out.preferredChannel() == null ? null : out.preferredChannel().id();
+            if (!e.preferredChannel().equals(preferred)) {
+                failures.add("expected preferred channel " + e.preferredChannel() + " (got " + preferred + ")");
+            }
+        }
+        if (e.rules() != null) {
+            List<String> topRules = out.offers().isEmpty() ? List.of() : out.offers().get(0).rules();
+            e.rules().stream().filter(rule -> !topRules.contains(rule))
+                    .forEach(rule -> failures.add("expected rule \"" + rule + "\" on the top offer (got " + topRules + ")"));
+        }
+        if (e.suppressed() != null) {
+            List<String> sup = out.suppressed().stream().map(Suppression::offerId).toList();
+            e.suppressed().stream().filter(id -> !sup.contains(id))
+                    .forEach(id -> failures.add("expected " + id + " to be suppressed (suppressed: " + sup + ")"));
+        }
+        return new Run(file, title, failures, out);
+    }
+}

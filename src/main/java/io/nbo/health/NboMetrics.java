@@ -1,0 +1,25 @@
+package io.nbo.health;
+
+/** Names of nbo's own meters, in one place. Tags are bounded: never a customer id. */
+public final class NboMetrics {
+
+    /** Timer of whole decisions; tags {@code channel}, {@code outcome} (ok, partial, degraded). */
+    public static final String DECISION_LATENCY = "nbo.decision.latency";
+    /** Counter of offers returned; tags {@code offer}, {@code channel}. */
+    public static final String OFFERS_SERVED = "nbo.offers.served";
+    /** Counter of rule firings across all decisions. */
+    public static final String RULES_FIRED = "nbo.rules.fired";
+    /** Gauge, 1 for the active rule-set version; tag {@code version}. */
+    public static final String RULESET_ACTIVE = "nbo.ruleset.active";
+    /** Gauge of the rules in the active rule set. */
+    public static final String RULESET_RULES = "nbo.ruleset.rules";
+    /** Gauge of the offers in the active catalog. */
+    public static final String RULESET_OFFERS = "nbo.ruleset.offers";
+    /** Counter of rule-set loads; tag {@code result} (ok, failed). */
+    public static final String RULESET_RELOADS = "nbo.ruleset.reloads";
+    /** Timer of compiling a rule set. */
+    public static final String RULESET_COMPILE = "nbo.ruleset.compile";
+
+    private NboMetrics() {
+    }
+}

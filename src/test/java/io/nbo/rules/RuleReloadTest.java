@@ -1,0 +1,120 @@
+package io.nbo.rules;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nbo.testing.RedisServerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** A marketer edits the rules folder; the running service picks it up, and refuses a broken edit. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+@TestProfile(RuleReloadTest.CopiedRules.class)
+class RuleReloadTest {
+
+    /** Runs the service on a copy of rules/, so the test can edit it. */
+    public static class CopiedRules implements QuarkusTestProfile {
+        // A fixed path: this class is loaded by both the test's and the application's class loader.
+        static final Path DIR = Path.of("target", "rules-under-test").toAbsolutePath();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            copyRules();
+            return Map.of("nbo.rules.dir", DIR.toString(), "nbo.rules.poll-interval", "1s");
+        }
+
+        private static void copyRules() {
+            try {
+                Path dir = Files.createDirectories(DIR);
+                try (Stream<Path> old = Files.list(dir)) {
+                    for (Path f : old.toList()) {
+                        Files.delete(f);
+                    }
+                }
+                try (Stream<Path> files = Files.list(Path.of("rules"))) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        Files.copy(f, dir.resolve(f.getFileName()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static JsonPath anonymousWebDecision() {
+        return given().contentType(ContentType.JSON).body(Map.of("channel", "web", "placement", "home-hero", "limit", 5))
+                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+    }
+
+    static JsonPath ruleSetHealth() {
+        return given().get("/q/health/ready").then().extract().jsonPath();
+    }
+
+    static String activeVersion() {
+        return ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.version");
+    }
+
+    static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(15));
+        while (!condition.get()) {
+            assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    @Test
+    void anEditedRuleChangesTheNextDecisionAndABrokenEditIsRefused() throws Exception {
+        String before = activeVersion();
+        JsonPath first = anonymousWebDecision();
+        String top = first.getString("offers[0].offerId");
+        assertThat(first.getString("ruleSetVersion")).isEqualTo(before);
+
+        Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"), """
+                package rules;
+                import io.nbo.model.*;
+
+                rule "Test switches off the top offer"
+                when
+                    $r : Result()
+                    $o : Offer(id == "%s")
+                then
+                    $r.exclude($o, "switched off by the test");
+                end
+                """.formatted(top));
+        await("the edited rule set", () -> !before.equals(activeVersion()));
+        String edited = activeVersion();
+
+        JsonPath second = anonymousWebDecision();
+        assertThat(second.getString("ruleSetVersion")).isEqualTo(edited);
+        assertThat(second.getList("offers.offerId")).doesNotContain(top);
+        assertThat(second.getList("suppressed.offerId")).contains(top);
+
+        Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"), "\nrule \"Broken\" when then oops(;\n", StandardOpenOption.APPEND);
+        await("the broken edit to be reported", () -> ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError") != null);
+
+        String lastError = ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError");
+        assertThat(lastError).matches("zz-test\\.drl:1[0-9]+.*").contains("Broken");
+        assertThat(activeVersion()).isEqualTo(edited);
+        JsonPath third = anonymousWebDecision();
+        assertThat(third.getString("ruleSetVersion")).isEqualTo(edited);
+        assertThat(third.getList("offers.offerId")).isEqualTo(second.getList("offers.offerId"));
+        assertThat(given().get("/q/metrics").then().extract().asString()).containsPattern("nbo_ruleset_reloads_total\\{result=\"failed\"\\} [1-9]");
+    }
+}
