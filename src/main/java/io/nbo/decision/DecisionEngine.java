@@ -57,7 +57,7 @@ public final class DecisionEngine {
             Result.Verdict verdict = entry.getValue();
             Offer offer = ruleSet.catalog().find(entry.getKey()).filter(o -> o.isValidAt(now)).orElse(null);
             if (offer == null || !verdict.isEligible()) {
-                if (offer != null && verdict.exclusion() != null && verdictWasGranted(verdict)) {
+                if (offer != null && verdict.exclusion() != null && verdict.wasMadeEligible()) {
                     suppressed.add(new Suppression(offer.getId(), "excluded",
                             sentence(verdict.exclusion())));
                 }
@@ -93,10 +93,6 @@ public final class DecisionEngine {
                     : "every eligible offer was suppressed; see suppressed"));
         }
         return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices);
-    }
-
-    private static boolean verdictWasGranted(Result.Verdict verdict) {
-        return !verdict.rules().isEmpty();
     }
 
     private static String sentence(Result.Reason reason) {

@@ -124,8 +124,8 @@ public class DecisionService {
         }
         rulesFired.increment(out.firedRules().size());
         notices.addAll(out.notices());
-        boolean partial = loaded.degraded() || out.notices().stream().anyMatch(n -> n.code().equals("rule_firing_limit"))
-                || (loaded.notice() != null && !loaded.customer().isKnown());
+        // Partial: decided without the customer's data, or the rules were cut short.
+        boolean partial = loaded.notice() != null || out.notices().stream().anyMatch(n -> n.code().equals("rule_firing_limit"));
         return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, out.offers(),
                 out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, notices, out.suppressed());
     }

@@ -146,6 +146,24 @@ public final class Customer {
         return data.recent().stream().anyMatch(e -> e.type().equals(type) && value.equals(e.attr(attribute)));
     }
 
+    /** The same, within the last {@code days} days. */
+    public boolean recentlyDid(String type, String attribute, String value, int days) {
+        return recentCount(type, attribute, value, days) > 0;
+    }
+
+    /** How many recent events of this type with this attribute value happened in the last {@code days} days. */
+    public int recentCount(String type, String attribute, String value, int days) {
+        Instant since = now.minus(Duration.ofDays(days));
+        return (int) data.recent().stream()
+                .filter(e -> e.type().equals(type) && value.equals(e.attr(attribute)) && !e.at().isBefore(since))
+                .count();
+    }
+
+    /** The month of the decision (1-12, UTC), e.g. {@code number("birthMonth") == currentMonth()}. */
+    public int currentMonth() {
+        return now.atZone(ZoneOffset.UTC).getMonthValue();
+    }
+
     /** The decision time, so rules can compare dates without reading the wall clock. */
     public Instant getNow() {
         return now;

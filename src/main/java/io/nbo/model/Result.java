@@ -44,6 +44,11 @@ public final class Result {
             return eligible && exclusion == null;
         }
 
+        /** Whether some rule made the offer eligible, whether or not another excluded it. */
+        public boolean wasMadeEligible() {
+            return eligible;
+        }
+
         /** Why a rule took the offer out, or null. */
         public Reason exclusion() {
             return exclusion;

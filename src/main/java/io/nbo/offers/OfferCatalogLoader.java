@@ -74,9 +74,7 @@ public final class OfferCatalogLoader {
 
     /** A loader with its own validator, for use outside the Quarkus application (CLI, tests). */
     public static OfferCatalogLoader standalone() {
-        return new OfferCatalogLoader(jakarta.validation.Validation.byDefaultProvider().configure()
-                .messageInterpolator(new org.hibernate.validator.messageinterpolation.ParameterMessageInterpolator())
-                .buildValidatorFactory().getValidator());
+        return new OfferCatalogLoader(io.nbo.config.Validators.standalone());
     }
 
     /**

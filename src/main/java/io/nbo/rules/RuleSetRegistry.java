@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 public class RuleSetRegistry {
 
     private static final Logger LOG = Logger.getLogger(RuleSetRegistry.class);
+    private static final String UNREADABLE = "(unreadable)";
 
     /** The last failed attempt, for health and the API. */
     public record Failure(String version, Instant at, List<SourceError> errors) {
@@ -85,15 +86,18 @@ public class RuleSetRegistry {
      * @return true when a new rule set became active
      */
     public synchronized boolean reloadIfChanged() {
-        if (!Files.isDirectory(dir)) {
-            fail(null, List.of(new SourceError(dir.toString(), 0, 0, "rules folder not found: " + dir.toAbsolutePath())));
-            return false;
-        }
         Map<String, String> files;
         try {
+            if (!Files.isDirectory(dir)) {
+                throw new IllegalStateException("rules folder not found: " + dir.toAbsolutePath());
+            }
             files = RuleSetCompiler.readFolder(dir);
         } catch (RuntimeException e) {
-            fail(null, List.of(new SourceError(dir.toString(), 0, 0, e.getMessage())));
+            // Reported once, not on every poll, until the folder can be read again.
+            if (!UNREADABLE.equals(lastSeenVersion)) {
+                lastSeenVersion = UNREADABLE;
+                fail(null, List.of(new SourceError(dir.toString(), 0, 0, e.getMessage())));
+            }
             return false;
         }
         String version = RuleSetCompiler.versionOf(files);
