@@ -24,7 +24,10 @@ public final class CustomerDataValidator {
         }
     }
 
-    private static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    /** Engagement metric names: lowercase letters, digits and '_' (sent, opens, clicks, ...). */
+    public static final Pattern METRIC = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+    /** The most engagement metrics one channel may have. */
+    public static final int MAX_METRICS = 50;
 
     private final Validator validator;
 
@@ -56,6 +59,10 @@ public final class CustomerDataValidator {
                 errors.put("/engagement/" + channel, "must be an object of counters");
                 return;
             }
+            if (counters.size() > MAX_METRICS) {
+                errors.put("/engagement/" + channel, "at most " + MAX_METRICS + " metrics (got " + counters.size() + ")");
+                return;
+            }
             counters.forEach((metric, count) -> {
                 if (!METRIC.matcher(metric).matches()) {
                     errors.put("/engagement/" + channel + "/" + metric, "metric names are lowercase letters, digits and '_'");
@@ -66,6 +73,11 @@ public final class CustomerDataValidator {
         });
         CustomerData data = new CustomerData(profile, raw.consent(), raw.engagement(), raw.cart(), raw.recent());
         return new Checked(data, errors);
+    }
+
+    /** A validator with its own Bean Validation engine, for use outside the Quarkus application. */
+    public static CustomerDataValidator standalone() {
+        return new CustomerDataValidator(io.nbo.config.Validators.standalone());
     }
 
     /**

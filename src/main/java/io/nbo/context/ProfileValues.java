@@ -58,7 +58,8 @@ public final class ProfileValues {
             return Boolean.valueOf(t);
         }
         try {
-            if (t.matches("-?\\d{1,18}")) {
+            // A leading zero ("01234", a zip code) means text, not a number.
+            if (t.matches("-?(0|[1-9]\\d{0,17})")) {
                 return Long.parseLong(t);
             }
             if (t.matches("-?\\d+\\.\\d+([eE][-+]?\\d+)?")) {
@@ -76,7 +77,10 @@ public final class ProfileValues {
             Object date = parseDate(s);
             return date != null ? date : s;
         }
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof BigInteger) {
+        if (value instanceof BigInteger big) {
+            return big.bitLength() < 64 ? (Object) big.longValue() : null;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
             return ((Number) value).longValue();
         }
         if (value instanceof Double d) {

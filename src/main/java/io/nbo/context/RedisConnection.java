@@ -121,7 +121,14 @@ public final class RedisConnection implements AutoCloseable {
         retry.shutdownNow();
         StatefulRedisConnection<String, String> c = connection;
         if (c != null) {
-            c.closeAsync();
+            try {
+                c.closeAsync().get(2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.log(Level.FINE, "Redis connection did not close cleanly", e);
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
         // Bounded: an unbounded shutdown of Lettuce's event loops can hang the JVM on stop.
         try {

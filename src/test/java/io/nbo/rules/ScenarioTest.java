@@ -6,7 +6,6 @@ import io.nbo.context.CustomerDataValidator;
 import io.nbo.decision.DecisionEngine;
 import io.nbo.decision.ScenarioRunner;
 import io.nbo.offers.OfferCatalogLoader;
-import io.nbo.config.Validators;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,7 +20,7 @@ class ScenarioTest {
     Stream<DynamicTest> everyScenarioHolds() throws Exception {
         RuleSet ruleSet = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()).compile(Path.of("rules"));
         ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 10_000),
-                new CustomerDataValidator(Validators.standalone()));
+                CustomerDataValidator.standalone());
         List<Path> files = ScenarioRunner.files(Path.of("rules", "tests"));
         assertThat(files).as("scenario files in rules/tests").isNotEmpty();
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
