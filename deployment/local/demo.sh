@@ -80,19 +80,19 @@ cat <<MSG
 
 nbo is running with the demo rule set and $count demo customers. Try:
 
-  # a page view on the web: the best offer for a customer who left items in the cart
+  # a page view on the web: a Platinum member with an item left in the cart
   curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' \\
-    -d '{"customerId": "demo-000007", "channel": "web", "placement": "home-hero", "limit": 1}'
+    -d '{"customerId": "demo-000001", "channel": "web", "placement": "home-hero", "limit": 1}'
 
   # the call center: the top 5 for a customer on the line, with reasons to read out
   curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' \\
-    -d '{"customerId": "demo-000007", "channel": "call_center", "limit": 5}'
+    -d '{"customerId": "demo-000001", "channel": "call_center", "limit": 5}'
 
   # an anonymous visitor
   curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' -d '{"channel": "web", "device": "mobile"}'
 
   # the customer's stored context, the API description, health and metrics
-  curl -s localhost:$port/v1/customers/demo-000007
+  curl -s localhost:$port/v1/customers/demo-000001
   open http://localhost:$port/q/swagger-ui   |   curl -s localhost:$port/q/health   |   curl -s localhost:$port/q/metrics
 
 Edit a file in rules/ and the next decisions use it within seconds. Ctrl-C stops nbo.

@@ -120,14 +120,26 @@ public final class DecisionEngine {
         return best;
     }
 
+    /**
+     * The consented channel with the best propensity × preference. Channels the customer has a
+     * history on, or that a rule expressed a preference about, come first: the prior alone should
+     * not beat what the customer has shown.
+     */
     private Channel preferredChannel(Customer customer, Result result, Channel calling) {
         List<Channel> consented = new ArrayList<>();
+        List<Channel> withHistory = new ArrayList<>();
         for (Channel c : Channel.values()) {
             if (customer.consents(c.id())) {
                 consented.add(c);
+                if (customer.engagement(c.id(), "sent") > 0 || result.channelPreference(c) != 1.0) {
+                    withHistory.add(c);
+                }
             }
         }
-        return consented.isEmpty() ? null : bestChannel(consented, customer, result, calling);
+        if (consented.isEmpty()) {
+            return null;
+        }
+        return bestChannel(withHistory.isEmpty() ? consented : withHistory, customer, result, calling);
     }
 
     private static RankedOffer toRanked(int rank, Candidate c) {

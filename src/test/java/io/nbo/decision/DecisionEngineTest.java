@@ -1,0 +1,148 @@
+package io.nbo.decision;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.decision.Decision.Suppression;
+import io.nbo.model.Cart;
+import io.nbo.model.Channel;
+import io.nbo.model.Customer;
+import io.nbo.model.CustomerData;
+import io.nbo.model.Request;
+import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetCompiler;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Arbitration and channel choice, on a small rule set written for the purpose. */
+class DecisionEngineTest {
+
+    static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+    static RuleSet ruleSet;
+    final DecisionEngine engine = new DecisionEngine(1, 20, 1_000);
+
+    @BeforeAll
+    static void compile() throws Exception {
+        ruleSet = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()).compile(Map.of("offers.yaml", """
+                offers:
+                  - {id: big, name: Big, group: a, value: 100, cost: 20, channels: {web: {headline: Big}, email: {headline: Big}}}
+                  - {id: big-alt, name: Big alt, group: a, value: 90, channels: {web: {headline: Alt}}}
+                  - {id: small, name: Small, group: b, value: 10, channels: {web: {headline: Small}, email: {headline: Small}}}
+                  - {id: mail-only, name: Mail only, group: c, value: 50, channels: {email: {headline: Mail}}}
+                  - {id: boosted-only, name: Boosted only, group: d, value: 50, channels: {web: {headline: B}}}
+                  - {id: expired, name: Expired, group: e, value: 500, validUntil: 2026-01-01T00:00:00Z, channels: {web: {headline: E}}}
+                """, "test.drl", """
+                package rules;
+                import io.nbo.model.*;
+
+                rule "Everything is eligible"
+                when
+                    $r : Result()
+                    $o : Offer(id != "boosted-only")
+                then
+                    $r.eligible($o, "because");
+                end
+
+                rule "Small gets a big boost on the sale page"
+                when
+                    $r : Result()
+                    Request(page == "sale")
+                    $o : Offer(id == "small")
+                then
+                    $r.boost($o, 100, "on sale");
+                end
+
+                rule "Boosted, never eligible, then excluded"
+                when
+                    $r : Result()
+                    $o : Offer(id == "boosted-only")
+                then
+                    $r.boost($o, 2, "boost");
+                    $r.exclude($o, "excluded");
+                end
+
+                rule "Big alt is excluded"
+                when
+                    $r : Result()
+                    $o : Offer(id == "big-alt")
+                then
+                    $r.exclude($o, "not today");
+                end
+                """));
+    }
+
+    static Customer customer(Map<String, Boolean> consent, Map<String, Map<String, Long>> engagement) {
+        return new Customer("c", true, new CustomerData(Map.of(), consent, engagement, Cart.EMPTY, List.of()), NOW);
+    }
+
+    DecisionEngine.Outcome decide(Customer c, String page, Channel channel, int limit) {
+        return engine.decide(ruleSet, c, new Request(channel.id(), null, page, null, Map.of()), channel, limit, NOW);
+    }
+
+    @Test
+    void ranksByScoreWithOneOfferPerGroupAndExplainsExclusions() {
+        var out = decide(customer(Map.of(), Map.of()), "home", Channel.WEB, 5);
+
+        assertThat(out.offers()).extracting(RankedOffer::offerId).containsExactly("big", "small");
+        RankedOffer big = out.offers().get(0);
+        // prior propensity 1/20, net value 80, weight 1, no boost
+        assertThat(big.score()).isEqualTo(0.05 * 80);
+        assertThat(big.scoreParts()).isEqualTo(new Decision.ScoreParts(0.05, 80, 1, 1));
+        assertThat(big.rules()).containsExactly("Everything is eligible");
+        assertThat(big.reasons()).containsExactly("because");
+        // excluded after being made eligible: listed; only boosted then excluded: not; expired: never seen
+        assertThat(out.suppressed()).extracting(Suppression::offerId, Suppression::code)
+                .contains(org.assertj.core.groups.Tuple.tuple("big-alt", "excluded"))
+                .doesNotContain(org.assertj.core.groups.Tuple.tuple("boosted-only", "excluded"));
+        assertThat(out.suppressed()).extracting(Suppression::offerId).doesNotContain("expired");
+        // the web cannot deliver an email-only offer
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", "not_deliverable", "has no creative for what web can deliver (web)"));
+    }
+
+    @Test
+    void aBoostChangesTheOrderAndIsVisibleInTheScoreParts() {
+        var out = decide(customer(Map.of(), Map.of()), "sale", Channel.WEB, 1);
+
+        assertThat(out.offers()).extracting(RankedOffer::offerId).containsExactly("small");
+        assertThat(out.offers().get(0).scoreParts().contextBoost()).isEqualTo(100);
+        assertThat(out.offers().get(0).rules()).containsExactly("Everything is eligible", "Small gets a big boost on the sale page");
+    }
+
+    @Test
+    void theCallCenterDeliversOnTheChannelTheCustomerRespondsToMost() {
+        Customer c = customer(Map.of("email", true), Map.of("email", Map.of("sent", 10L, "clicks", 5L)));
+
+        var out = decide(c, null, Channel.CALL_CENTER, 5);
+
+        // call_center has no creative for these offers; email is consented and responds well
+        assertThat(out.offers()).extracting(RankedOffer::channel).containsOnly("email");
+        assertThat(out.offers().get(0).scoreParts().propensity()).isEqualTo(6.0 / 30);
+    }
+
+    @Test
+    void withoutConsentAnEmailOnlyOfferIsSuppressed() {
+        var out = decide(customer(Map.of("email", false), Map.of()), null, Channel.CALL_CENTER, 5);
+
+        assertThat(out.offers()).isEmpty();
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", "no_consent", "customer has not consented to email"));
+    }
+
+    @Test
+    void thePreferredChannelIsOneWithHistoryOverThePriorAlone() {
+        // 1 click in 40 emails (2/60 = 3.3%) is below the 5% prior of a channel never tried
+        Customer c = customer(Map.of("email", true), Map.of("email", Map.of("sent", 40L, "clicks", 1L)));
+
+        assertThat(decide(c, null, Channel.WEB, 1).preferredChannel()).isEqualTo(Channel.EMAIL);
+    }
+
+    @Test
+    void withNoHistoryTheChannelTheCustomerIsOnIsPreferred() {
+        assertThat(decide(customer(Map.of(), Map.of()), null, Channel.APP, 1).preferredChannel()).isEqualTo(Channel.APP);
+        assertThat(decide(Customer.unknown("x", NOW), null, Channel.STORE, 1).preferredChannel()).isEqualTo(Channel.STORE);
+    }
+}
