@@ -34,14 +34,13 @@ host=${hostport%:*}; redis_port=${hostport##*:}
 answers() { (exec 3<>"/dev/tcp/$host/$redis_port" && printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [ -n "$reply" ]) 2>/dev/null; }
 started_redis=""
 cleanup() {
-  [ -n "${service_pid:-}" ] && kill "$service_pid" 2>/dev/null && wait "$service_pid" 2>/dev/null || true
+  [ -n "${watcher:-}" ] && kill "$watcher" 2>/dev/null || true
   if [ -n "$started_redis" ]; then
     say "stopping the redis-server this script started"
     kill "$(cat target/demo-redis.pid)" 2>/dev/null || true
   fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
 if answers; then
   say "using the Redis at $host:$redis_port"
 else
@@ -63,20 +62,14 @@ fi
 # 3. Demo customers: the same $count customers every time (fixed seed).
 say "loading $count demo customers"
 java -cp "$classpath" io.nbo.cli.NboCommand generate --count "$count" --seed 42 --out target/demo-customers.jsonl
-java -cp "$classpath" io.nbo.cli.NboCommand import --redis "$redis_url" target/demo-customers.jsonl >/dev/null
+java -cp "$classpath" io.nbo.cli.NboCommand import --redis "$redis_url" target/demo-customers.jsonl 2>/dev/null | sed -n 1p
 
-# 4. The service.
-say "starting nbo on port $port"
-NBO_REDIS_URL="$redis_url" QUARKUS_HTTP_PORT="$port" java -jar target/quarkus-app/quarkus-run.jar &
-service_pid=$!
-for _ in $(seq 120); do
-  kill -0 "$service_pid" 2>/dev/null || die "the service stopped while starting (is port $port taken? set QUARKUS_HTTP_PORT)"
-  curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null || die "the service did not become ready; see its log above"
-
-cat <<MSG
+# 4. The service, in the foreground so that Ctrl-C reaches it; once it is ready, say how to use it.
+ready() { curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; }
+(
+  for _ in $(seq 120); do ready && break; sleep 0.5; done
+  if ! ready; then say "the service is not ready after 60 s; see its log above (is port $port taken? set QUARKUS_HTTP_PORT)"; exit 1; fi
+  cat <<MSG >&2
 
 nbo is running with the demo rule set and $count demo customers. Try:
 
@@ -97,4 +90,7 @@ nbo is running with the demo rule set and $count demo customers. Try:
 
 Edit a file in rules/ and the next decisions use it within seconds. Ctrl-C stops nbo.
 MSG
-wait "$service_pid"
+) &
+watcher=$!
+say "starting nbo on port $port"
+NBO_REDIS_URL="$redis_url" QUARKUS_HTTP_PORT="$port" java -jar target/quarkus-app/quarkus-run.jar || true

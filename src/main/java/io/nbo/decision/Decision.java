@@ -1,6 +1,7 @@
 package io.nbo.decision;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.nbo.model.Creative;
 import java.time.Instant;
 import java.util.List;
@@ -8,6 +9,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The answer to one decision request: ranked offers with their channel, score parts and reasons. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"decisionId", "customerId", "channel", "placement", "ruleSetVersion", "decidedAt", "offers",
+        "preferredChannel", "partial", "reasons", "suppressed"})
 public record Decision(
         @Schema(description = "Id to quote on response events (impression, click, accept) for attribution")
         String decisionId,
@@ -30,6 +33,7 @@ public record Decision(
 
     /** One offer of the answer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"rank", "offerId", "name", "group", "channel", "creative", "score", "scoreParts", "rules", "reasons"})
     public record RankedOffer(
             int rank,
             String offerId,
@@ -48,6 +52,7 @@ public record Decision(
     }
 
     /** The factors of an offer's score, each visible. */
+    @JsonPropertyOrder({"propensity", "value", "weight", "contextBoost"})
     public record ScoreParts(
             @Schema(description = "Estimated response probability on the chosen channel, (clicks + a) / (sent + b)")
             double propensity,
