@@ -34,13 +34,17 @@ host=${hostport%:*}; redis_port=${hostport##*:}
 answers() { (exec 3<>"/dev/tcp/$host/$redis_port" && printf 'PING\r\n' >&3 && read -r -t 2 reply <&3 && [ -n "$reply" ]) 2>/dev/null; }
 started_redis=""
 cleanup() {
-  [ -n "${watcher:-}" ] && kill "$watcher" 2>/dev/null || true
+  set +e   # every step must run, even when an earlier one finds nothing to stop
+  # Stop things first, talk after: the terminal may already be gone.
+  [ -n "${watcher:-}" ] && kill "$watcher" 2>/dev/null
   if [ -n "$started_redis" ]; then
-    say "stopping the redis-server this script started"
-    kill "$(cat target/demo-redis.pid)" 2>/dev/null || true
+    kill "$(cat target/demo-redis.pid 2>/dev/null)" 2>/dev/null
+    say "stopped the redis-server this script started" 2>/dev/null
   fi
+  true
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 if answers; then
   say "using the Redis at $host:$redis_port"
 else
