@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
@@ -35,6 +37,7 @@ public final class RuleSetCompiler {
 
     private static final String KIE_ROOT = "src/main/resources/rules/";
     private static final AtomicLong BUILDS = new AtomicLong();
+    private static final Pattern PARSER_POSITION = Pattern.compile("Line (\\d+):(\\d+)");
 
     private final OfferCatalogLoader catalogLoader;
     private final Clock clock;
@@ -128,7 +131,15 @@ public final class RuleSetCompiler {
                     continue;
                 }
                 String file = m.getPath() == null ? "(rules)" : Path.of(m.getPath()).getFileName().toString();
-                errors.add(new SourceError(file, Math.max(m.getLine(), 0), Math.max(m.getColumn(), 0), m.getText().strip()));
+                int line = Math.max(m.getLine(), 0);
+                int column = Math.max(m.getColumn(), 0);
+                // Parser errors leave the column field empty but say "Line 13:4" (0-based) in the text.
+                Matcher where = PARSER_POSITION.matcher(m.getText());
+                if (column == 0 && where.find()) {
+                    line = line > 0 ? line : Integer.parseInt(where.group(1));
+                    column = Integer.parseInt(where.group(2)) + 1;
+                }
+                errors.add(new SourceError(file, line, column, m.getText().strip()));
             }
             ks.getRepository().removeKieModule(releaseId);
             return null;

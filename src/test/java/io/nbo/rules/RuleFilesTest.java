@@ -91,9 +91,12 @@ class RuleFilesTest {
         List<SourceError> errors = refused(Map.of("broken.drl", broken,
                 OfferCatalogLoader.FILE_NAME, read(RULES.resolve(OfferCatalogLoader.FILE_NAME))));
 
-        assertThat(errors).allSatisfy(e -> assertThat(e.file()).endsWith("broken.drl"));
-        // The parser notices the missing ')' only when it reaches 'then' (line 10).
-        assertThat(errors).anySatisfy(e -> assertThat(e.line()).isEqualTo(10));
+        assertThat(errors).allSatisfy(e -> assertThat(e.file()).isEqualTo("broken.drl"));
+        // The parser notices the missing ')' only when it reaches 'then' (line 10, column 1).
+        assertThat(errors).anySatisfy(e -> {
+            assertThat(e.line()).isEqualTo(10);
+            assertThat(e.column()).isEqualTo(1);
+        });
     }
 
     @Test
@@ -117,7 +120,7 @@ class RuleFilesTest {
                 OfferCatalogLoader.FILE_NAME, read(RULES.resolve(OfferCatalogLoader.FILE_NAME))));
 
         assertThat(errors).isNotEmpty().allSatisfy(e -> {
-            assertThat(e.file()).endsWith("helper.drl");
+            assertThat(e.file()).isEqualTo("helper.drl");
             assertThat(e.line()).isEqualTo(8);
             assertThat(e.message()).contains("tier()");
         });
