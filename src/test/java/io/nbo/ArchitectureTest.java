@@ -29,6 +29,6 @@ class ArchitectureTest {
                     "io.nbo.context..", "io.nbo.offers..", "io.nbo.policy..", "io.nbo.cli..");
 
     @ArchTest
-    static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.rules..")
+    static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..")
             .should().dependOnClassesThat().resideInAPackage("io.lettuce..");
 }

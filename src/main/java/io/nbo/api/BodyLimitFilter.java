@@ -1,6 +1,7 @@
 package io.nbo.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nbo.config.NboConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,34 +10,41 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Refuses a request whose declared body is over the limit with a problem+json 413 before reading
- * it (Vert.x's own refusal has no body). A body sent chunked is still cut at the same limit.
+ * it (Vert.x's own refusal has no body). Rule-set uploads ({@code /v1/rulesets}) may be as large as
+ * {@code quarkus.http.limits.max-body-size}; every other request is held to {@code nbo.api.max-body-size}.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
 
     private final long limit;
+    private final long ruleSetLimit;
     private final String problem;
+    private final String ruleSetProblem;
 
-    public BodyLimitFilter(@ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize limit, ObjectMapper json)
-            throws com.fasterxml.jackson.core.JsonProcessingException {
-        this.limit = limit.asLongValue();
+    public BodyLimitFilter(NboConfig config, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize ruleSetLimit,
+                           ObjectMapper json) throws com.fasterxml.jackson.core.JsonProcessingException {
+        this.limit = config.api().maxBodySize().asLongValue();
+        this.ruleSetLimit = ruleSetLimit.asLongValue();
         this.problem = json.writeValueAsString(new Problem("about:blank", "Content Too Large", 413,
                 "the request body is larger than " + this.limit + " bytes", null, null));
+        this.ruleSetProblem = json.writeValueAsString(new Problem("about:blank", "Content Too Large", 413,
+                "the rule set is larger than " + this.ruleSetLimit + " bytes", null, null));
     }
 
     void register(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
-            if (length != null && isOver(length)) {
+            boolean ruleSet = ctx.request().path().startsWith("/v1/rulesets");
+            if (length != null && isOver(length, ruleSet ? ruleSetLimit : limit)) {
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Connection", "close").end(problem);
+                        .putHeader("Connection", "close").end(ruleSet ? ruleSetProblem : problem);
             } else {
                 ctx.next();
             }
         });
     }
 
-    private boolean isOver(String length) {
+    private static boolean isOver(String length, long limit) {
         try {
             return Long.parseLong(length.trim()) > limit;
         } catch (NumberFormatException e) {

@@ -14,6 +14,15 @@ public interface NboConfig {
 
     Decision decision();
 
+    Api api();
+
+    /** HTTP API limits. */
+    interface Api {
+        /** Largest request body, except rule-set uploads (up to quarkus.http.limits.max-body-size). Default 256K. */
+        @WithDefault("256K")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
+    }
+
     /** Where customer context lives. */
     interface Redis {
         /** Redis address, {@code redis://[:password@]host:port[/db]}. Default {@code redis://127.0.0.1:6379}. */
@@ -31,9 +40,19 @@ public interface NboConfig {
         @WithDefault("rules")
         String dir();
 
-        /** How often the folder is checked for changes (by content hash); at least 1s. Default 2s. */
-        @WithDefault("2s")
+        /**
+         * How often the folder is checked for changes (by content hash) and the active version in
+         * Redis is checked (pub/sub usually tells sooner); at least 1s. Default 1s.
+         */
+        @WithDefault("1s")
         Duration pollInterval();
+
+        /**
+         * Whether changes to the rules folder are published as new versions. Turn off on replicas
+         * that should only follow versions published through the API. Default true.
+         */
+        @WithDefault("true")
+        boolean watchFolder();
 
         /** Rule firings allowed in one decision before evaluation stops. Default 10000. */
         @WithDefault("10000")

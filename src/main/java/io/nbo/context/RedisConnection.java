@@ -111,6 +111,11 @@ public final class RedisConnection implements AutoCloseable {
         return uri.getHost() + ":" + uri.getPort();
     }
 
+    /** A new publish/subscribe connection (Lettuce subscribes again by itself after a reconnect). */
+    public io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connectPubSub() {
+        return client.connectPubSub();
+    }
+
     /** A new dedicated connection, e.g. for an importer that pipelines with auto-flush off. */
     public StatefulRedisConnection<String, String> newConnection() {
         return client.connect();

@@ -53,15 +53,19 @@ public final class ScenarioRunner {
     }
 
     public Run run(RuleSet ruleSet, Path file) throws IOException {
-        String name = file.getFileName().toString();
+        return run(ruleSet, file.getFileName().toString(), Files.readString(file));
+    }
+
+    /** Runs a scenario given as YAML text. */
+    public Run run(RuleSet ruleSet, String file, String yaml) {
         Scenario scenario;
         try {
-            scenario = YAML.readValue(file.toFile(), Scenario.class);
+            scenario = YAML.readValue(yaml, Scenario.class);
         } catch (JsonProcessingException e) {
-            return new Run(name, name, List.of("cannot read scenario: " + e.getOriginalMessage()
+            return new Run(file, file, List.of("cannot read scenario: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")), null);
         }
-        return run(ruleSet, name, scenario);
+        return run(ruleSet, file, scenario);
     }
 
     public Run run(RuleSet ruleSet, String file, Scenario s) {

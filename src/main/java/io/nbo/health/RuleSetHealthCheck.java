@@ -29,7 +29,9 @@ public class RuleSetHealthCheck implements HealthCheck {
         }
         RuleSetRegistry.Failure failure = registry.lastFailure();
         if (failure != null) {
-            b.withData("lastError", failure.errors().get(0).toString()).withData("lastErrorCount", failure.errors().size());
+            String first = !failure.errors().isEmpty() ? failure.errors().get(0).toString()
+                    : !failure.testFailures().isEmpty() ? failure.testFailures().get(0) : "refused";
+            b.withData("lastError", first).withData("lastErrorCount", failure.errors().size() + failure.testFailures().size());
         }
         return b.build();
     }

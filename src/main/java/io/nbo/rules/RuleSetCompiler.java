@@ -63,8 +63,50 @@ public final class RuleSetCompiler {
         return files;
     }
 
-    /** A content hash of rule-set files: the same files give the same version on every replica. */
+    /** The prefix of scenario files in a rule set's file map ({@code tests/x.yaml}). */
+    public static final String TESTS = "tests/";
+
+    /** Reads the scenario files of a folder ({@code tests/*.yaml}), named {@code tests/<name>}. */
+    public static Map<String, String> readTests(Path dir) {
+        Map<String, String> files = new TreeMap<>();
+        Path tests = dir.resolve("tests");
+        if (!Files.isDirectory(tests)) {
+            return files;
+        }
+        try (Stream<Path> entries = Files.list(tests)) {
+            for (Path p : entries.sorted().toList()) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && (name.endsWith(".yaml") || name.endsWith(".yml"))) {
+                    files.put(TESTS + name, Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + tests.toAbsolutePath(), e);
+        }
+        return files;
+    }
+
+    /** Whether a file of a rule set decides anything (DRL or the catalog), as opposed to a scenario. */
+    public static boolean isRuleFile(String name) {
+        return !name.startsWith(TESTS) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME));
+    }
+
+    /**
+     * A content hash of the DRL files and the catalog (scenario files do not count): the same rules
+     * give the same version on every replica.
+     */
     public static String versionOf(Map<String, String> files) {
+        Map<String, String> rules = new TreeMap<>();
+        files.forEach((name, text) -> {
+            if (isRuleFile(name)) {
+                rules.put(name, text);
+            }
+        });
+        return contentHash(rules);
+    }
+
+    /** A hash of every file given, names included (12 hex characters). */
+    public static String contentHash(Map<String, String> files) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             new TreeMap<>(files).forEach((name, text) -> {
@@ -101,7 +143,7 @@ public final class RuleSetCompiler {
                 errors.addAll(e.errors());
             }
         }
-        List<String> drlFiles = files.keySet().stream().filter(n -> n.endsWith(".drl")).sorted().toList();
+        List<String> drlFiles = files.keySet().stream().filter(n -> isRuleFile(n) && n.endsWith(".drl")).sorted().toList();
         if (drlFiles.isEmpty()) {
             errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
         }
@@ -109,7 +151,8 @@ public final class RuleSetCompiler {
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
-        return new RuleSet(versionOf(files), kieBase, catalog, List.copyOf(files.keySet()), clock.instant());
+        return new RuleSet(versionOf(files), kieBase, catalog, files.keySet().stream().filter(RuleSetCompiler::isRuleFile).toList(),
+                clock.instant());
     }
 
     private static KieBase buildKieBase(Map<String, String> files, List<String> drlFiles, List<SourceError> errors) {

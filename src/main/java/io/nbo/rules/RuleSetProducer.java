@@ -1,5 +1,6 @@
 package io.nbo.rules;
 
+import io.nbo.context.RedisConnection;
 import io.nbo.offers.OfferCatalogLoader;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -13,5 +14,11 @@ public class RuleSetProducer {
     @Singleton
     RuleSetCompiler compiler(Validator validator) {
         return new RuleSetCompiler(new OfferCatalogLoader(validator), Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    RuleSetStore store(RedisConnection redis) {
+        return new RuleSetStore(redis);
     }
 }

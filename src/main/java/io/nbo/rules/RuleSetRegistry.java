@@ -7,48 +7,110 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.nbo.config.NboConfig;
+import io.nbo.context.RedisUnavailableException;
 import io.nbo.health.NboMetrics;
 import io.nbo.model.SourceError;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * Holds the active rule set. The rules folder is compiled off the request path (at start, then
- * whenever its content hash changes) and swapped in with one atomic reference: a decision keeps the
- * snapshot it started with, and a rule set that fails to compile never replaces the good one.
+ * The rule-set lifecycle: what decisions use now, and how it changes.
+ *
+ * <ul>
+ * <li>The active version in Redis ({@link RuleSetStore}) is the source of truth for every replica.
+ *     A replica hears of a change at once by pub/sub, and checks the key on every poll in case it
+ *     missed a message; it compiles the version off the request path and swaps one atomic reference,
+ *     so a decision keeps the snapshot it started with.</li>
+ * <li>A change to the rules folder is compiled, checked by the scenario tests, and published as a
+ *     new version, so it reaches every replica. Each folder content is published once: a restart
+ *     does not undo a rollback.</li>
+ * <li>A rule set that fails to compile, validate or pass its tests never replaces the good one; the
+ *     failure is kept for health, metrics and the API.</li>
+ * <li>Without Redis, the folder still works on this replica alone, and is published when Redis is back.</li>
+ * </ul>
  */
 @ApplicationScoped
 public class RuleSetRegistry {
 
     private static final Logger LOG = Logger.getLogger(RuleSetRegistry.class);
-    private static final String UNREADABLE = "(unreadable)";
 
-    /** The last failed attempt, for health and the API. */
-    public record Failure(String version, Instant at, List<SourceError> errors) {
+    /** The last refused rule set, for health, metrics and the API. */
+    public record Failure(String version, String source, Instant at, List<SourceError> errors, List<String> testFailures) {
+    }
+
+    /** What checking a candidate found: its compiled rule set when valid, else its errors and failing tests. */
+    public record Validation(String version, RuleSet ruleSet, List<SourceError> errors, List<String> testFailures) {
+        public boolean isValid() {
+            return ruleSet != null && errors.isEmpty() && testFailures.isEmpty();
+        }
+    }
+
+    /** A publish refused because the candidate is not valid. */
+    public static final class RefusedException extends Exception {
+        private final transient Validation validation;
+
+        public RefusedException(Validation validation) {
+            super("rule set " + validation.version() + " refused");
+            this.validation = validation;
+        }
+
+        public Validation validation() {
+            return validation;
+        }
     }
 
     private final RuleSetCompiler compiler;
+    private final RuleSetStore store;
+    private final RuleSetGate gate;
     private final Path dir;
+    private final boolean watchFolder;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "nbo-rules");
+        t.setDaemon(true);
+        return t;
+    });
     private final MultiGauge activeVersion;
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
     private final Timer compileTime;
-    private volatile String lastSeenVersion;
+    private volatile String lastSeenFolder;
+    private volatile boolean folderPublished = true;
+    private volatile String lastRefusedVersion;
 
-    public RuleSetRegistry(RuleSetCompiler compiler, NboConfig config, MeterRegistry registry) {
+    @Inject
+    public RuleSetRegistry(RuleSetCompiler compiler, RuleSetStore store, RuleSetGate gate, NboConfig config, MeterRegistry registry) {
+        this(compiler, store, gate, Path.of(config.rules().dir()), config.rules().watchFolder(), registry);
+    }
+
+    /**
+     * @param dir         the rules folder
+     * @param watchFolder whether changes to the folder are published; when false, only the store counts
+     */
+    public RuleSetRegistry(RuleSetCompiler compiler, RuleSetStore store, RuleSetGate gate, Path dir, boolean watchFolder,
+                           MeterRegistry registry) {
         this.compiler = compiler;
-        this.dir = Path.of(config.rules().dir());
+        this.store = store;
+        this.gate = gate;
+        this.dir = dir;
+        this.watchFolder = watchFolder;
         this.activeVersion = MultiGauge.builder(NboMetrics.RULESET_ACTIVE).description("1 for the active rule-set version").register(registry);
         this.reloadsOk = registry.counter(NboMetrics.RULESET_RELOADS, "result", "ok");
         this.reloadsFailed = registry.counter(NboMetrics.RULESET_RELOADS, "result", "failed");
@@ -58,7 +120,12 @@ public class RuleSetRegistry {
     }
 
     void onStart(@Observes StartupEvent event) {
-        reloadIfChanged();
+        poll();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        store.close();
+        worker.shutdownNow();
     }
 
     /** The rule set decisions use now, or null if none has ever compiled. */
@@ -74,60 +141,181 @@ public class RuleSetRegistry {
         return dir;
     }
 
-    @Scheduled(every = "${nbo.rules.poll-interval:2s}", delayed = "${nbo.rules.poll-interval:2s}",
+    @Scheduled(every = "${nbo.rules.poll-interval:1s}", delayed = "${nbo.rules.poll-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void poll() {
-        reloadIfChanged();
+    synchronized void poll() {
+        if (watchFolder) {
+            syncFolder();
+        }
+        try {
+            store.subscribe(version -> worker.execute(this::converge));
+            converge();
+        } catch (RedisUnavailableException e) {
+            LOG.debugf("rule-set store unavailable: %s", e.getMessage());
+        }
     }
 
     /**
-     * Compiles the folder if its content changed since the last attempt.
+     * Compiles and checks a candidate without publishing it.
      *
-     * @return true when a new rule set became active
+     * @param files DRL files and {@code offers.yaml} by name, and optionally scenario files as {@code tests/<name>}
      */
-    public synchronized boolean reloadIfChanged() {
+    public Validation validate(Map<String, String> files) {
+        String version = RuleSetCompiler.versionOf(files);
+        long start = System.nanoTime();
+        try {
+            RuleSet candidate = compiler.compile(files);
+            return new Validation(version, candidate, List.of(), gate.failures(candidate, files));
+        } catch (InvalidRuleSetException e) {
+            return new Validation(version, null, e.errors(), List.of());
+        } finally {
+            compileTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Validates, stores as an immutable version, makes it active here and on every replica.
+     *
+     * @throws RefusedException when the candidate does not compile or a scenario fails; nothing changes
+     * @throws RedisUnavailableException when the store cannot be reached; nothing changes
+     */
+    public synchronized RuleSet publish(Map<String, String> files, String author, String message) throws RefusedException {
+        Validation validation = validate(files);
+        if (!validation.isValid()) {
+            refuse(validation, "publish by " + author);
+            throw new RefusedException(validation);
+        }
+        store.publish(validation.version(), files, author, message, Instant.now());
+        swap(validation.ruleSet(), "published by " + author);
+        return validation.ruleSet();
+    }
+
+    /**
+     * Makes an earlier version active again, here and on every replica.
+     *
+     * @return false when no such version is stored
+     * @throws RefusedException when the stored version no longer compiles (e.g. after a fact-model change)
+     */
+    public synchronized boolean rollback(String version, String author, String message) throws RefusedException {
+        Optional<RuleSetStore.StoredVersion> stored = store.load(version);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        Validation validation = validate(withoutTests(stored.get().files()));
+        if (validation.ruleSet() == null) {
+            refuse(validation, "rollback by " + author);
+            throw new RefusedException(validation);
+        }
+        store.activate(version, author, message, Instant.now());
+        swap(validation.ruleSet(), "rolled back by " + author);
+        return true;
+    }
+
+    /** Loads the active version from the store when it differs from what this replica serves. */
+    synchronized void converge() {
+        Optional<String> wanted;
+        try {
+            wanted = store.activeVersion();
+        } catch (RedisUnavailableException e) {
+            return;
+        }
+        RuleSet current = active.get();
+        if (wanted.isEmpty() || (current != null && current.version().equals(wanted.get())) || wanted.get().equals(lastRefusedVersion)) {
+            return;
+        }
+        Optional<RuleSetStore.StoredVersion> stored = store.load(wanted.get());
+        if (stored.isEmpty()) {
+            LOG.errorf("active rule set %s is not in the store", wanted.get());
+            return;
+        }
+        // Tests gated the publish; a replica only needs the rules to compile here.
+        Validation validation = validate(withoutTests(stored.get().files()));
+        if (validation.ruleSet() == null) {
+            refuse(validation, "store");
+            return;
+        }
+        swap(validation.ruleSet(), "from the store");
+    }
+
+    /** Publishes the rules folder when its content changed since it was last published. */
+    void syncFolder() {
         Map<String, String> files;
+        String hash;
         try {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalStateException("rules folder not found: " + dir.toAbsolutePath());
             }
-            files = RuleSetCompiler.readFolder(dir);
+            files = new TreeMap<>(RuleSetCompiler.readFolder(dir));
+            files.putAll(RuleSetCompiler.readTests(dir));
+            hash = RuleSetCompiler.contentHash(files);
         } catch (RuntimeException e) {
-            // Reported once, not on every poll, until the folder can be read again.
-            if (!UNREADABLE.equals(lastSeenVersion)) {
-                lastSeenVersion = UNREADABLE;
-                fail(null, List.of(new SourceError(dir.toString(), 0, 0, e.getMessage())));
+            if (!"(unreadable)".equals(lastSeenFolder)) {
+                lastSeenFolder = "(unreadable)";
+                refuse(new Validation(null, null, List.of(new SourceError(dir.toString(), 0, 0, e.getMessage())), List.of()), "folder");
             }
-            return false;
+            return;
         }
-        String version = RuleSetCompiler.versionOf(files);
-        if (version.equals(lastSeenVersion)) {
-            return false;
+        if (hash.equals(lastSeenFolder) && folderPublished) {
+            return;
         }
-        lastSeenVersion = version;
-        long start = System.nanoTime();
+        boolean changed = !hash.equals(lastSeenFolder);
+        lastSeenFolder = hash;
         try {
-            RuleSet next = compiler.compile(files);
-            RuleSet previous = active.getAndSet(next);
-            lastFailure.set(null);
-            reloadsOk.increment();
-            activeVersion.register(List.of(MultiGauge.Row.of(Tags.of("version", next.version()), 1)), true);
-            LOG.infof("rule set %s active (%d rules, %d offers)%s", next.version(), next.ruleCount(), next.catalog().size(),
-                    previous == null ? "" : ", replacing " + previous.version());
-            return true;
-        } catch (InvalidRuleSetException e) {
-            fail(version, e.errors());
-            return false;
-        } finally {
-            compileTime.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+            if (store.lastPublishedFolder().map(hash::equals).orElse(false)) {
+                folderPublished = true;
+                return;
+            }
+            if (changed || !folderPublished) {
+                publish(files, "folder " + dir, "rules folder changed");
+                store.setLastPublishedFolder(hash);
+                folderPublished = true;
+            }
+        } catch (RefusedException e) {
+            folderPublished = true;
+        } catch (RedisUnavailableException e) {
+            // Serve the folder on this replica alone; publish it once the store is back.
+            folderPublished = false;
+            if (changed) {
+                Validation validation = validate(files);
+                if (validation.isValid()) {
+                    swap(validation.ruleSet(), "folder (store unavailable, not published yet)");
+                } else {
+                    refuse(validation, "folder");
+                }
+            }
         }
     }
 
-    private void fail(String version, List<SourceError> errors) {
+    private static Map<String, String> withoutTests(Map<String, String> files) {
+        Map<String, String> rules = new TreeMap<>();
+        files.forEach((name, text) -> {
+            if (RuleSetCompiler.isRuleFile(name)) {
+                rules.put(name, text);
+            }
+        });
+        return rules;
+    }
+
+    private void swap(RuleSet next, String source) {
+        RuleSet previous = active.getAndSet(next);
+        if (previous != null && previous.version().equals(next.version())) {
+            return;
+        }
+        lastFailure.set(null);
+        lastRefusedVersion = null;
+        reloadsOk.increment();
+        activeVersion.register(List.of(MultiGauge.Row.of(Tags.of("version", next.version()), 1)), true);
+        LOG.infof("rule set %s active (%d rules, %d offers), %s%s", next.version(), next.ruleCount(), next.catalog().size(), source,
+                previous == null ? "" : ", replacing " + previous.version());
+    }
+
+    private void refuse(Validation validation, String source) {
         reloadsFailed.increment();
-        lastFailure.set(new Failure(version, Instant.now(), errors));
+        lastRefusedVersion = validation.version();
+        lastFailure.set(new Failure(validation.version(), source, Instant.now(), validation.errors(), validation.testFailures()));
         RuleSet current = active.get();
-        LOG.errorf("rule set %s refused, %s keeps serving: %s", version == null ? "(unreadable)" : version,
-                current == null ? "nothing" : current.version(), errors);
+        LOG.errorf("rule set %s (%s) refused, %s keeps serving: %s%s", validation.version() == null ? "(unreadable)" : validation.version(),
+                source, current == null ? "nothing" : current.version(), validation.errors(),
+                validation.testFailures().isEmpty() ? "" : " failing scenarios: " + validation.testFailures());
     }
 }

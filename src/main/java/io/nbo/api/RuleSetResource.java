@@ -1,0 +1,202 @@
+package io.nbo.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nbo.api.Problem.FieldError;
+import io.nbo.model.SourceError;
+import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetRegistry;
+import io.nbo.rules.RuleSetStore;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/**
+ * {@code /v1/rulesets}: validate, publish, list, show and roll back rule-set versions. Compiling is
+ * CPU work, so these run on worker threads, never on the event loop.
+ */
+@Path("/v1/rulesets")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class RuleSetResource {
+
+    private static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
+
+    /** Rule-set files by name: DRL files, {@code offers.yaml}, and scenarios as {@code tests/<name>.yaml}. */
+    public record Candidate(
+            @Schema(description = "File name → content", example = "{\"cart.drl\": \"package rules; ...\", \"offers.yaml\": \"offers: ...\"}")
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml or tests/NAME.yaml") String, @NotNull String> files) {
+    }
+
+    /** A candidate to publish, with who publishes it and why. */
+    public record Publication(
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml or tests/NAME.yaml") String, @NotNull String> files,
+            @NotBlank @Size(max = 200) String author,
+            @NotBlank @Size(max = 2000) String message) {
+    }
+
+    /** Who rolls back and why. */
+    public record Activation(@NotBlank @Size(max = 200) String author, @NotBlank @Size(max = 2000) String message) {
+    }
+
+    /** The outcome of validating a candidate. */
+    public record Report(boolean valid, String version, Integer rules, Integer offers, List<SourceError> errors, List<String> testFailures) {
+        static Report of(RuleSetRegistry.Validation v) {
+            RuleSet rs = v.ruleSet();
+            return new Report(v.isValid(), v.version(), rs == null ? null : rs.ruleCount(), rs == null ? null : rs.catalog().size(),
+                    v.errors(), v.testFailures());
+        }
+    }
+
+    /** A version as listed. */
+    public record VersionView(String version, Instant createdAt, boolean active) {
+    }
+
+    /** The version serving now, and the last refused change. */
+    public record ActiveView(String version, int rules, int offers, Instant compiledAt, RuleSetRegistry.Failure lastFailure) {
+    }
+
+    private final RuleSetRegistry registry;
+    private final RuleSetStore store;
+    private final ObjectMapper json;
+
+    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, ObjectMapper json) {
+        this.registry = registry;
+        this.store = store;
+        this.json = json;
+    }
+
+    @POST
+    @Path("/validate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Check a candidate rule set without publishing it",
+            description = "Compiles the DRL, validates the catalog, and runs the scenario files given as tests/NAME.yaml. "
+                    + "Every error names its file, line and column.")
+    public Report validate(@Valid @NotNull Candidate body) {
+        return Report.of(registry.validate(body.files()));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a rule set",
+            description = "Validates it and runs its scenarios first; then stores it as an immutable version and makes it "
+                    + "active on every replica. A refused rule set changes nothing.")
+    @APIResponse(responseCode = "201", description = "Published and active")
+    @APIResponse(responseCode = "422", description = "Refused: errors with file, line and column, or failing scenarios")
+    public Response publish(@Valid @NotNull Publication body) {
+        try {
+            RuleSet published = registry.publish(body.files(), body.author(), body.message());
+            return Response.status(Response.Status.CREATED).entity(active(published)).build();
+        } catch (RuleSetRegistry.RefusedException e) {
+            throw refused("the rule set was not published", e.validation());
+        }
+    }
+
+    @GET
+    @Operation(summary = "List stored versions, newest first")
+    public List<VersionView> list(@QueryParam("limit") Integer limit) {
+        int n = limit == null ? 50 : Math.max(1, Math.min(limit, 1000));
+        RuleSet current = registry.active();
+        return store.list(n).stream()
+                .map(s -> new VersionView(s.version(), s.createdAt(), current != null && current.version().equals(s.version())))
+                .toList();
+    }
+
+    @GET
+    @Path("/active")
+    @Operation(summary = "The version serving now on this replica, and the last refused change")
+    public ActiveView active() {
+        RuleSet current = registry.active();
+        if (current == null) {
+            throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule set is active; see lastFailure in /q/health/ready"));
+        }
+        return active(current);
+    }
+
+    private ActiveView active(RuleSet rs) {
+        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), registry.lastFailure());
+    }
+
+    @GET
+    @Path("/history")
+    @Operation(summary = "Activations (publishes and rollbacks), newest first")
+    public List<Map<String, Object>> history(@QueryParam("limit") Integer limit) {
+        int n = limit == null ? 50 : Math.max(1, Math.min(limit, 1000));
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String entry : store.history(n)) {
+            try {
+                out.add(json.readValue(entry, new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { }));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("corrupt rule-set history entry", e);
+            }
+        }
+        return out;
+    }
+
+    @GET
+    @Path("/{version}")
+    @Operation(summary = "One stored version with its files")
+    public RuleSetStore.StoredVersion show(@PathParam("version") String version) {
+        return store.load(checkVersion(version)).orElseThrow(() -> notFound(version));
+    }
+
+    @POST
+    @Path("/{version}/activate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Roll back (or forward) to a stored version, on every replica")
+    @APIResponse(responseCode = "404", description = "No such version")
+    public ActiveView activate(@PathParam("version") String version, @Valid @NotNull Activation body) {
+        try {
+            if (!registry.rollback(checkVersion(version), body.author(), body.message())) {
+                throw notFound(version);
+            }
+            return active(registry.active());
+        } catch (RuleSetRegistry.RefusedException e) {
+            throw refused("version " + version + " no longer compiles and was not activated", e.validation());
+        }
+    }
+
+    private static String checkVersion(String version) {
+        if (!version.matches("[0-9a-f]{12}")) {
+            throw new ProblemException(Problem.invalid("invalid version", List.of(FieldError.at("/version", "versions are 12 hex characters"))));
+        }
+        return version;
+    }
+
+    private static ProblemException notFound(String version) {
+        return new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule-set version " + version));
+    }
+
+    private static ProblemException refused(String detail, RuleSetRegistry.Validation v) {
+        List<FieldError> errors = new ArrayList<>();
+        for (SourceError e : v.errors()) {
+            errors.add(new FieldError("/files/" + e.file(), e.message(), e.file(), e.line() > 0 ? e.line() : null, e.column() > 0 ? e.column() : null));
+        }
+        for (String failure : v.testFailures()) {
+            String file = failure.substring(0, Math.max(failure.indexOf(' '), 0));
+            errors.add(new FieldError("/files/" + file, failure, file.isEmpty() ? null : file, null, null));
+        }
+        return new ProblemException(new Problem("https://nbo.dev/problems/rule-set-refused", "Rule set refused", 422,
+                detail + ": " + errors.size() + " problem(s)", null, errors));
+    }
+}

@@ -1,0 +1,215 @@
+package io.nbo.rules;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.nbo.context.RedisConnection;
+import io.nbo.context.RedisUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Rule-set versions in Redis, shared by every replica. A version is immutable and named by the
+ * content hash of its files; the active-version key is the source of truth, and a message on
+ * {@link #CHANNEL} tells replicas at once that it changed. Every key carries the hash tag
+ * {@code {rules}}, so one script publishes atomically on a Redis Cluster too.
+ *
+ * <table>
+ * <tr><th>key</th><th>type</th><th>holds</th></tr>
+ * <tr><td>{@code nbo:{rules}:v:VERSION}</td><td>hash</td><td>{@code file:NAME} → text; author, message, createdAt</td></tr>
+ * <tr><td>{@code nbo:{rules}:versions}</td><td>sorted set</td><td>version → first publish time (ms)</td></tr>
+ * <tr><td>{@code nbo:{rules}:active}</td><td>string</td><td>the active version</td></tr>
+ * <tr><td>{@code nbo:{rules}:history}</td><td>list</td><td>activations as JSON, newest first (1,000 kept)</td></tr>
+ * <tr><td>{@code nbo:{rules}:folder}</td><td>string</td><td>hash of the rules folder last published from a replica's folder</td></tr>
+ * </table>
+ *
+ * Calls block (with a timeout) and are made off the request path: at start, by the scheduler, by
+ * the admin API's worker threads.
+ */
+public final class RuleSetStore {
+
+    /** The pub/sub channel that carries each newly active version. */
+    public static final String CHANNEL = "nbo:{rules}:changed";
+
+    private static final String PREFIX = "nbo:{rules}:";
+    private static final String VERSIONS = PREFIX + "versions";
+    private static final String ACTIVE = PREFIX + "active";
+    private static final String HISTORY = PREFIX + "history";
+    private static final String FOLDER = PREFIX + "folder";
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    // KEYS: version hash, versions, active, history. ARGV: version, createdAt ms, author, message, channel, file count, name, text, ...
+    private static final String PUBLISH = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              redis.call('HSET', KEYS[1], 'version', ARGV[1], 'createdAt', ARGV[2], 'author', ARGV[3], 'message', ARGV[4])
+              local n = tonumber(ARGV[6])
+              for i = 0, n - 1 do
+                redis.call('HSET', KEYS[1], 'file:' .. ARGV[7 + 2 * i], ARGV[8 + 2 * i])
+              end
+              redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+            end
+            local previous = redis.call('GET', KEYS[3]) or ''
+            redis.call('SET', KEYS[3], ARGV[1])
+            redis.call('LPUSH', KEYS[4], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
+              message = ARGV[4], previous = previous}))
+            redis.call('LTRIM', KEYS[4], 0, 999)
+            redis.call('PUBLISH', ARGV[5], ARGV[1])
+            return previous
+            """;
+
+    // KEYS: version hash, active, history. ARGV: version, at ms, author, message, channel
+    private static final String ACTIVATE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then
+              return false
+            end
+            local previous = redis.call('GET', KEYS[2]) or ''
+            redis.call('SET', KEYS[2], ARGV[1])
+            redis.call('LPUSH', KEYS[3], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
+              message = ARGV[4], previous = previous}))
+            redis.call('LTRIM', KEYS[3], 0, 999)
+            redis.call('PUBLISH', ARGV[5], ARGV[1])
+            return previous
+            """;
+
+    /** A stored version: who published it first, when, why, and its files. */
+    public record StoredVersion(String version, Instant createdAt, String author, String message, Map<String, String> files) {
+    }
+
+    /** A version without its files, for listings. */
+    public record Summary(String version, Instant createdAt) {
+    }
+
+    private final RedisConnection redis;
+    private volatile StatefulRedisPubSubConnection<String, String> subscription;
+
+    public RuleSetStore(RedisConnection redis) {
+        this.redis = redis;
+    }
+
+    private static String key(String version) {
+        return PREFIX + "v:" + version;
+    }
+
+    /** The active version, or empty when nothing was ever published. */
+    public Optional<String> activeVersion() {
+        return Optional.ofNullable(await(redis.commands().get(ACTIVE)));
+    }
+
+    public Optional<StoredVersion> load(String version) {
+        Map<String, String> hash = await(redis.commands().hgetall(key(version)));
+        if (hash == null || hash.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, String> files = new TreeMap<>();
+        hash.forEach((k, v) -> {
+            if (k.startsWith("file:")) {
+                files.put(k.substring("file:".length()), v);
+            }
+        });
+        return Optional.of(new StoredVersion(hash.get("version"), Instant.ofEpochMilli(Long.parseLong(hash.get("createdAt"))),
+                hash.get("author"), hash.get("message"), files));
+    }
+
+    /** Versions, newest first. */
+    public List<Summary> list(int limit) {
+        List<io.lettuce.core.ScoredValue<String>> scored = await(redis.commands().zrevrangeWithScores(VERSIONS, 0, limit - 1L));
+        List<Summary> out = new ArrayList<>();
+        for (var s : scored) {
+            out.add(new Summary(s.getValue(), Instant.ofEpochMilli((long) s.getScore())));
+        }
+        return out;
+    }
+
+    /** Activations, newest first, as stored (JSON objects). */
+    public List<String> history(int limit) {
+        return await(redis.commands().lrange(HISTORY, 0, limit - 1L));
+    }
+
+    /**
+     * Stores the version if new (versions are immutable), makes it active and tells every replica,
+     * in one atomic script.
+     *
+     * @return the version that was active before ("" for none)
+     */
+    public String publish(String version, Map<String, String> files, String author, String message, Instant at) {
+        List<String> args = new ArrayList<>(List.of(version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL,
+                String.valueOf(files.size())));
+        new TreeMap<>(files).forEach((name, text) -> {
+            args.add(name);
+            args.add(text);
+        });
+        return await(redis.commands().eval(PUBLISH, ScriptOutputType.VALUE,
+                new String[] {key(version), VERSIONS, ACTIVE, HISTORY}, args.toArray(String[]::new)));
+    }
+
+    /**
+     * Makes an existing version active again (a rollback) and tells every replica.
+     *
+     * @return the previously active version, or empty when the version does not exist
+     */
+    public Optional<String> activate(String version, String author, String message, Instant at) {
+        String previous = await(redis.commands().eval(ACTIVATE, ScriptOutputType.VALUE,
+                new String[] {key(version), ACTIVE, HISTORY},
+                version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL));
+        return Optional.ofNullable(previous);
+    }
+
+    /** The hash of the folder content last published from a folder, so a restart does not undo a rollback. */
+    public Optional<String> lastPublishedFolder() {
+        return Optional.ofNullable(await(redis.commands().get(FOLDER)));
+    }
+
+    public void setLastPublishedFolder(String hash) {
+        await(redis.commands().set(FOLDER, hash));
+    }
+
+    /** Calls {@code onChange} with each newly active version; true when subscribed. Safe to call again. */
+    public synchronized boolean subscribe(Consumer<String> onChange) {
+        if (subscription != null && subscription.isOpen()) {
+            return true;
+        }
+        try {
+            StatefulRedisPubSubConnection<String, String> c = redis.connectPubSub();
+            c.addListener(new RedisPubSubAdapter<>() {
+                @Override
+                public void message(String channel, String message) {
+                    onChange.accept(message);
+                }
+            });
+            c.sync().subscribe(CHANNEL);
+            subscription = c;
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Closes the subscription (on shutdown). */
+    public synchronized void close() {
+        if (subscription != null) {
+            subscription.closeAsync();
+            subscription = null;
+        }
+    }
+
+    private static <T> T await(java.util.concurrent.Future<T> future) {
+        try {
+            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisUnavailableException("interrupted while talking to Redis");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RedisUnavailableException("rule-set store: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+        }
+    }
+
+}

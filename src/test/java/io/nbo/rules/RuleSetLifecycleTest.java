@@ -1,0 +1,154 @@
+package io.nbo.rules;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nbo.context.RedisConnection;
+import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.testing.RedisServerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Validate, publish (gated by scenarios), list, show and roll back through the API; a second replica follows. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+@TestProfile(RuleSetLifecycleTest.OwnApp.class)
+class RuleSetLifecycleTest {
+
+    /** Its own application and Redis: publishing changes what every decision of that app uses. */
+    public static class OwnApp implements QuarkusTestProfile {
+    }
+
+    static final String EXTRA_RULE = """
+            package rules;
+            import io.nbo.model.*;
+
+            rule "Lifecycle test puts bestsellers first"
+            when
+                $r : Result()
+                Request(attr("test") == "lifecycle")
+                $o : Offer(id == "bestsellers-discovery")
+            then
+                $r.eligible($o, "test");
+                $r.boost($o, 1000, "test boost");
+            end
+            """;
+
+    static Map<String, String> rulesFolder() {
+        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
+        files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
+        return files;
+    }
+
+    static String activeVersion() {
+        return given().get("/v1/rulesets/active").then().statusCode(200).extract().jsonPath().getString("version");
+    }
+
+    static JsonPath anonymousDecision() {
+        return given().contentType(ContentType.JSON).body(Map.of("channel", "web", "limit", 3, "context", Map.of("test", "lifecycle")))
+                .post("/v1/decisions")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void validateReportsEveryErrorWithFileLineAndColumn() {
+        Map<String, String> files = rulesFolder();
+        files.put("broken.drl", "package rules;\nimport io.nbo.model.*;\nrule \"Broken\"\nwhen\n  $r : Result(\nthen\nend\n");
+
+        JsonPath report = given().contentType(ContentType.JSON).body(Map.of("files", files)).post("/v1/rulesets/validate")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertThat(report.getBoolean("valid")).isFalse();
+        assertThat(report.getList("errors.file")).containsOnly("broken.drl");
+        // the parser notices the missing ')' at 'then' or 'end'
+        assertThat(report.getInt("errors[0].line")).isBetween(6, 7);
+        assertThat(report.getInt("errors[0].column")).isPositive();
+    }
+
+    @Test
+    void publishRollbackAndASecondReplicaFollowing() throws Exception {
+        String original = activeVersion();
+        RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
+        RuleSetRegistry replica = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
+                new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, new SimpleMeterRegistry());
+        try {
+            replica.poll();
+            assertThat(replica.active().version()).isEqualTo(original);
+
+            // a publish whose own scenario fails is refused whole
+            Map<String, String> failing = rulesFolder();
+            failing.put("zz-extra.drl", EXTRA_RULE);
+            failing.put("tests/zz-impossible.yaml", """
+                    name: An offer that does not exist comes first
+                    now: 2026-11-23T12:00:00Z
+                    request: {channel: web, limit: 1}
+                    expect: {top: no-such-offer}
+                    """);
+            JsonPath refused = given().contentType(ContentType.JSON)
+                    .body(Map.of("files", failing, "author", "ana", "message", "try")).post("/v1/rulesets")
+                    .then().statusCode(422).contentType("application/problem+json").extract().jsonPath();
+            assertThat(refused.getList("errors.file")).containsOnly("tests/zz-impossible.yaml");
+            assertThat(refused.getString("errors[0].detail")).contains("no-such-offer");
+            assertThat(activeVersion()).isEqualTo(original);
+
+            // a good publish becomes active here at once, and on the replica by pub/sub alone
+            Map<String, String> good = rulesFolder();
+            good.put("zz-extra.drl", EXTRA_RULE);
+            String published = given().contentType(ContentType.JSON)
+                    .body(Map.of("files", good, "author", "ana", "message", "bestsellers first")).post("/v1/rulesets")
+                    .then().statusCode(201).extract().jsonPath().getString("version");
+            assertThat(published).isNotEqualTo(original).isEqualTo(RuleSetCompiler.versionOf(good));
+            JsonPath decision = anonymousDecision();
+            assertThat(decision.getString("ruleSetVersion")).isEqualTo(published);
+            assertThat(decision.getString("offers[0].offerId")).isEqualTo("bestsellers-discovery");
+            awaitVersion(replica, published);
+
+            // listed and shown
+            JsonPath list = given().get("/v1/rulesets").then().statusCode(200).extract().jsonPath();
+            assertThat(list.getList("version")).contains(original, published);
+            assertThat(list.getString("find { it.active }.version")).isEqualTo(published);
+            JsonPath shown = given().get("/v1/rulesets/" + published).then().statusCode(200).extract().jsonPath();
+            assertThat(shown.getString("author")).isEqualTo("ana");
+            assertThat(shown.getString("files.'zz-extra.drl'")).contains("Lifecycle test puts bestsellers first");
+
+            // roll back: here, on the replica, and in the history
+            given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "undo")).post("/v1/rulesets/" + original + "/activate")
+                    .then().statusCode(200);
+            assertThat(anonymousDecision().getString("ruleSetVersion")).isEqualTo(original);
+            awaitVersion(replica, original);
+            JsonPath history = given().get("/v1/rulesets/history").then().statusCode(200).extract().jsonPath();
+            assertThat(history.getString("[0].version")).isEqualTo(original);
+            assertThat(history.getString("[0].author")).isEqualTo("bo");
+            assertThat(history.getString("[0].previous")).isEqualTo(published);
+
+            given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "x")).post("/v1/rulesets/abcdefabcdef/activate")
+                    .then().statusCode(404).contentType("application/problem+json");
+        } finally {
+            replica.onStop(null);
+            redis.close();
+        }
+    }
+
+    /** Within a second, without polling: the replica hears of the change by pub/sub. */
+    static void awaitVersion(RuleSetRegistry replica, String version) throws InterruptedException {
+        Instant deadline = Instant.now().plusSeconds(1);
+        while (!version.equals(replica.active().version()) && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        assertThat(replica.active().version()).isEqualTo(version);
+    }
+
+}
