@@ -6,7 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code nbo} command line: imports customers into Redis and generates demo customers. Plain
+ * The {@code nbo} command line: imports customers into Redis, generates demo customers, validates
+ * and tests rules folders. Plain
  * Java (no Quarkus, no CDI), so it starts in well under a second.
  *
  * <p>Run it from the packaged application, after {@code ./mvnw package}:
@@ -16,6 +17,8 @@ import picocli.CommandLine.Command;
  *      io.nbo.cli.NboCommand import --redis redis://127.0.0.1:6379 customers.jsonl
  * java -cp "..." io.nbo.cli.NboCommand generate --count 1000000 --seed 42 --out customers.jsonl
  * java -cp "..." io.nbo.cli.NboCommand generate --count 1000 | java -cp "..." io.nbo.cli.NboCommand import --format jsonl -
+ * java -cp "..." io.nbo.cli.NboCommand validate rules
+ * java -cp "..." io.nbo.cli.NboCommand test rules
  * java -cp "..." io.nbo.cli.NboCommand help import
  * </pre>
  *
@@ -23,12 +26,12 @@ import picocli.CommandLine.Command;
  * an unreadable file or header, or Redis unreachable or lost; 3 an unexpected failure.
  */
 @Command(name = "nbo", mixinStandardHelpOptions = true, version = "nbo 0.1.0",
-        description = "Imports customer context into Redis and generates demo customers.",
+        description = "Imports customer context into Redis, generates demo customers, and validates and tests rules folders.",
         subcommands = CommandLine.HelpCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:some lines were rejected (the others were imported)",
+            "1:some lines were rejected (the others were imported); rules that do not compile or a failing scenario",
             "2:usage error, unreadable input, or Redis unreachable",
             "3:unexpected failure"})
 public final class NboCommand implements Runnable {
@@ -52,6 +55,8 @@ public final class NboCommand implements Runnable {
         CommandLine cli = new CommandLine(new NboCommand())
                 .addSubcommand("import", new ImportCommand(stdin, env))
                 .addSubcommand("generate", new GenerateCommand())
+                .addSubcommand("validate", new RulesCommands.Validate())
+                .addSubcommand("test", new RulesCommands.Test())
                 .setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageProblem) {
@@ -69,6 +74,6 @@ public final class NboCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import or generate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate or test");
     }
 }
