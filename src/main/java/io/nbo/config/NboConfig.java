@@ -57,6 +57,10 @@ public interface NboConfig {
         /** Rule firings allowed in one decision before evaluation stops. Default 10000. */
         @WithDefault("10000")
         int maxFirings();
+
+        /** Time the rules may take in one decision; matches still pending then are not fired. Default 50ms. */
+        @WithDefault("50ms")
+        Duration timeBudget();
     }
 
     /** Defaults of a decision. */

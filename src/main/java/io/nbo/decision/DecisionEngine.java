@@ -30,25 +30,46 @@ public final class DecisionEngine {
                           List<String> firedRules, List<Notice> notices) {
     }
 
+    /** Notice code: the rules were stopped by the firing limit. */
+    public static final String RULE_FIRING_LIMIT = "rule_firing_limit";
+    /** Notice code: the rules were stopped by the time budget. */
+    public static final String RULE_TIME_BUDGET = "rule_time_budget";
+
     private record Candidate(Offer offer, Channel channel, double propensity, double score, Result.Verdict verdict) {
     }
+
+    /** The time rules may take in one decision unless configured otherwise. */
+    public static final java.time.Duration DEFAULT_BUDGET = java.time.Duration.ofMillis(50);
 
     private final double priorClicks;
     private final double priorTrials;
     private final int maxFirings;
+    private final java.time.Duration budget;
 
     public DecisionEngine(double priorClicks, double priorTrials, int maxFirings) {
+        this(priorClicks, priorTrials, maxFirings, DEFAULT_BUDGET);
+    }
+
+    /**
+     * @param maxFirings rule firings allowed in one decision
+     * @param budget     time allowed for firing rules in one decision
+     */
+    public DecisionEngine(double priorClicks, double priorTrials, int maxFirings, java.time.Duration budget) {
         this.priorClicks = priorClicks;
         this.priorTrials = priorTrials;
         this.maxFirings = maxFirings;
+        this.budget = budget;
     }
 
     public Outcome decide(RuleSet ruleSet, Customer customer, Request request, Channel calling, int limit, Instant now) {
-        RuleSet.Evaluation evaluation = ruleSet.evaluate(customer, request, now, maxFirings);
+        RuleSet.Evaluation evaluation = ruleSet.evaluate(customer, request, now, maxFirings, budget);
         Result result = evaluation.result();
         List<Notice> notices = new ArrayList<>();
         if (evaluation.firingLimitReached()) {
-            notices.add(new Notice("rule_firing_limit", "rules stopped after " + maxFirings + " firings; the answer may be incomplete"));
+            notices.add(new Notice(RULE_FIRING_LIMIT, "rules stopped after " + maxFirings + " firings; the answer may be incomplete"));
+        }
+        if (evaluation.timeBudgetExceeded()) {
+            notices.add(new Notice(RULE_TIME_BUDGET, "rules stopped after their " + budget.toMillis() + " ms budget; the answer may be incomplete"));
         }
 
         List<Candidate> candidates = new ArrayList<>();

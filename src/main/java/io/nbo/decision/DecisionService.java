@@ -51,7 +51,8 @@ public class DecisionService {
     public DecisionService(RuleSetRegistry rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
         this.rules = rules;
         this.customers = customers;
-        this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings());
+        this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
+                config.rules().timeBudget());
         this.registry = registry;
         this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
     }
@@ -125,7 +126,8 @@ public class DecisionService {
         rulesFired.increment(out.firedRules().size());
         notices.addAll(out.notices());
         // Partial: decided without the customer's data, or the rules were cut short.
-        boolean partial = loaded.notice() != null || out.notices().stream().anyMatch(n -> n.code().equals("rule_firing_limit"));
+        boolean partial = loaded.notice() != null || out.notices().stream()
+                .anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT) || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
         return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, out.offers(),
                 out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, notices, out.suppressed());
     }

@@ -92,6 +92,10 @@ public final class ScenarioRunner {
         Request request = new Request(channel.id(), r.placement(), r.page(), r.device(), r.context());
         DecisionEngine.Outcome out = engine.decide(ruleSet, customer, request, channel, r.limit() == null ? 1 : r.limit(), s.now());
 
+        // A rule set that cannot finish within its limits is caught here, before it is published.
+        out.notices().stream()
+                .filter(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT) || n.code().equals(DecisionEngine.RULE_TIME_BUDGET))
+                .forEach(n -> failures.add("the rules did not finish: " + n.message()));
         List<String> ids = out.offers().stream().map(RankedOffer::offerId).toList();
         Scenario.Expect e = s.expect();
         String got = " (got " + ids + ")";

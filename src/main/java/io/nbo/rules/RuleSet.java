@@ -20,8 +20,8 @@ import org.kie.api.runtime.KieSession;
  */
 public final class RuleSet {
 
-    /** What one evaluation produced: the rules' result, and which rules fired, in order. */
-    public record Evaluation(Result result, List<String> firedRules, boolean firingLimitReached) {
+    /** What one evaluation produced: the rules' result, which rules fired in order, and whether a limit cut it short. */
+    public record Evaluation(Result result, List<String> firedRules, boolean firingLimitReached, boolean timeBudgetExceeded) {
     }
 
     private final String version;
@@ -62,12 +62,18 @@ public final class RuleSet {
         return compiledAt;
     }
 
+    /** The same, with no time budget beyond the firing limit. */
+    public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings) {
+        return evaluate(customer, request, now, maxFirings, java.time.Duration.ofDays(1));
+    }
+
     /**
      * Runs the rules over one customer and request, with the offers valid at {@code now}.
      *
      * @param maxFirings rule firings allowed before evaluation stops (a guard against rules that loop)
+     * @param budget     time allowed for firing rules; matches still pending after it are not fired
      */
-    public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings) {
+    public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings, java.time.Duration budget) {
         Result result = new Result();
         List<String> fired = new ArrayList<>();
         KieSession session = kieBase.newKieSession();
@@ -86,8 +92,16 @@ public final class RuleSet {
             for (Offer offer : catalog.validAt(now)) {
                 session.insert(offer);
             }
-            int count = session.fireAllRules(maxFirings);
-            return new Evaluation(result, fired, count >= maxFirings);
+            long deadline = System.nanoTime() + budget.toNanos();
+            boolean[] late = {false};
+            int count = session.fireAllRules(match -> {
+                if (System.nanoTime() < deadline) {
+                    return true;
+                }
+                late[0] = true;
+                return false;
+            }, maxFirings);
+            return new Evaluation(result, fired, count >= maxFirings, late[0]);
         } finally {
             session.dispose();
         }

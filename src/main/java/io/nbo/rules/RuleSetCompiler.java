@@ -41,10 +41,20 @@ public final class RuleSetCompiler {
 
     private final OfferCatalogLoader catalogLoader;
     private final Clock clock;
+    private final boolean sandboxed;
 
     public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock) {
+        this(catalogLoader, clock, true);
+    }
+
+    /**
+     * @param sandboxed false only to test the runtime limits (firing limit, time budget) that back the
+     *                  sandbox up: such a compiler accepts DRL that uses any Java API
+     */
+    public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock, boolean sandboxed) {
         this.catalogLoader = catalogLoader;
         this.clock = clock;
+        this.sandboxed = sandboxed;
     }
 
     /** Reads the DRL files and the catalog of a folder, by file name (sorted). */

@@ -145,4 +145,82 @@ class DecisionEngineTest {
         assertThat(decide(customer(Map.of(), Map.of()), null, Channel.APP, 1).preferredChannel()).isEqualTo(Channel.APP);
         assertThat(decide(Customer.unknown("x", NOW), null, Channel.STORE, 1).preferredChannel()).isEqualTo(Channel.STORE);
     }
+
+    static RuleSet compileUnchecked(String drl) throws Exception {
+        return new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false).compile(Map.of("offers.yaml", """
+                offers:
+                  - {id: big, name: Big, group: a, value: 100, channels: {web: {headline: Big}}}
+                """, "limits.drl", drl));
+    }
+
+    @Test
+    void rulesThatLoopForeverAreStoppedByTheFiringLimitAndTheAnswerSaysSo() throws Exception {
+        RuleSet looping = compileUnchecked("""
+                package rules;
+                import io.nbo.model.*;
+                rule "Big is eligible"
+                when
+                    $r : Result()
+                    $o : Offer(id == "big")
+                then
+                    $r.eligible($o, "x");
+                    insert(new java.util.ArrayList());
+                end
+                rule "And again, forever"
+                when
+                    java.util.ArrayList()
+                then
+                    insert(new java.util.ArrayList());
+                end
+                """);
+
+        var out = new DecisionEngine(1, 20, 1_000).decide(looping, customer(Map.of(), Map.of()),
+                new Request("web", null, null, null, Map.of()), Channel.WEB, 1, NOW);
+
+        // Drools announces the match it stops at too, so the listener may count one more than were fired
+        assertThat(out.firedRules()).hasSizeBetween(1_000, 1_001);
+        assertThat(out.notices()).extracting(Decision.Notice::code).contains(DecisionEngine.RULE_FIRING_LIMIT);
+        assertThat(out.offers()).extracting(RankedOffer::offerId).containsExactly("big");
+    }
+
+    @Test
+    void slowRulesAreStoppedByTheTimeBudget() throws Exception {
+        StringBuilder drl = new StringBuilder("package rules;\nimport io.nbo.model.*;\n");
+        for (int i = 0; i < 40; i++) {
+            drl.append("rule \"Slow ").append(i).append("\" when Result() then try { Thread.sleep(5); } catch (InterruptedException e) { } end\n");
+        }
+        RuleSet slow = compileUnchecked(drl.toString());
+
+        var out = new DecisionEngine(1, 20, 10_000, java.time.Duration.ofMillis(30)).decide(slow, customer(Map.of(), Map.of()),
+                new Request("web", null, null, null, Map.of()), Channel.WEB, 1, NOW);
+
+        // 40 rules of 5 ms would take 200 ms; the 30 ms budget lets only the first few fire
+        assertThat(out.firedRules()).hasSizeBetween(1, 12);
+        assertThat(out.notices()).extracting(Decision.Notice::code).contains(DecisionEngine.RULE_TIME_BUDGET);
+    }
+
+    @Test
+    void aScenarioFailsWhenTheRulesCannotFinish() throws Exception {
+        RuleSet looping = compileUnchecked("""
+                package rules;
+                import io.nbo.model.*;
+                rule "Forever"
+                when
+                    java.util.ArrayList() or Result()
+                then
+                    insert(new java.util.ArrayList());
+                end
+                """);
+        ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 500), io.nbo.context.CustomerDataValidator.standalone());
+
+        ScenarioRunner.Run run = runner.run(looping, "loop.yaml", """
+                name: Anything
+                now: 2026-11-23T12:00:00Z
+                request: {channel: web}
+                expect: {}
+                """);
+
+        // whichever limit trips first (500 firings or the 50 ms budget), the scenario fails and says so
+        assertThat(run.failures()).anyMatch(f -> f.startsWith("the rules did not finish: rules stopped after"));
+    }
 }
