@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.api.Problem.FieldError;
 import io.nbo.model.SourceError;
 import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetDiff;
 import io.nbo.rules.RuleSetRegistry;
 import io.nbo.rules.RuleSetStore;
 import io.smallrye.common.annotation.Blocking;
@@ -158,6 +159,15 @@ public class RuleSetResource {
     @Operation(summary = "One stored version with its files")
     public RuleSetStore.StoredVersion show(@PathParam("version") String version) {
         return store.load(checkVersion(version)).orElseThrow(() -> notFound(version));
+    }
+
+    @GET
+    @Path("/{from}/diff/{to}")
+    @Operation(summary = "What changed between two versions, file by file, as unified diffs")
+    public List<RuleSetDiff.FileDiff> diff(@PathParam("from") String from, @PathParam("to") String to) {
+        RuleSetStore.StoredVersion a = store.load(checkVersion(from)).orElseThrow(() -> notFound(from));
+        RuleSetStore.StoredVersion b = store.load(checkVersion(to)).orElseThrow(() -> notFound(to));
+        return RuleSetDiff.between(from, a.files(), to, b.files());
     }
 
     @POST

@@ -1,7 +1,6 @@
 package io.nbo.cli;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.decision.DecisionEngine;
 import io.nbo.decision.ScenarioRunner;
 import io.nbo.model.SourceError;
 import io.nbo.offers.OfferCatalogLoader;
@@ -68,7 +67,7 @@ final class RulesCommands {
                 out.flush();
                 return NboCommand.PARTIAL;
             }
-            ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 10_000), CustomerDataValidator.standalone());
+            ScenarioRunner runner = ScenarioRunner.standard(CustomerDataValidator.standalone());
             int failed = 0;
             for (Path file : files) {
                 ScenarioRunner.Run run = runner.run(ruleSet, file);

@@ -34,12 +34,23 @@ public final class ScenarioRunner {
             .registerModule(new JavaTimeModule())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /**
+     * The time rules get per scenario. It is there to catch a rule set that never finishes, not a
+     * slow first run: the first evaluation of a fresh rule set includes Drools' one-time compilation.
+     */
+    public static final java.time.Duration BUDGET = java.time.Duration.ofSeconds(1);
+
     private final DecisionEngine engine;
     private final CustomerDataValidator validator;
 
     public ScenarioRunner(DecisionEngine engine, CustomerDataValidator validator) {
         this.engine = engine;
         this.validator = validator;
+    }
+
+    /** A runner with the default propensity prior and firing limit, and the scenario {@link #BUDGET}. */
+    public static ScenarioRunner standard(CustomerDataValidator validator) {
+        return new ScenarioRunner(new DecisionEngine(1, 20, 10_000, BUDGET), validator);
     }
 
     /** The scenario files of a folder ({@code *.yaml}, {@code *.yml}), sorted. */

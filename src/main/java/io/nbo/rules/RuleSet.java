@@ -62,6 +62,17 @@ public final class RuleSet {
         return compiledAt;
     }
 
+    /**
+     * Runs the rules once for an unknown visitor on every channel, so that Drools' one-time work
+     * (compiling constraints on first use) is done before the first real decision, not during it.
+     */
+    public void warmUp() {
+        Instant now = Instant.now();
+        for (io.nbo.model.Channel channel : io.nbo.model.Channel.values()) {
+            evaluate(Customer.unknown("warm-up", now), new Request(channel.id(), null, null, null, java.util.Map.of()), now, 1_000);
+        }
+    }
+
     /** The same, with no time budget beyond the firing limit. */
     public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings) {
         return evaluate(customer, request, now, maxFirings, java.time.Duration.ofDays(1));

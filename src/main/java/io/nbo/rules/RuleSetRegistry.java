@@ -165,6 +165,7 @@ public class RuleSetRegistry {
         long start = System.nanoTime();
         try {
             RuleSet candidate = compiler.compile(files);
+            candidate.warmUp();
             return new Validation(version, candidate, List.of(), gate.failures(candidate, files));
         } catch (InvalidRuleSetException e) {
             return new Validation(version, null, e.errors(), List.of());

@@ -124,6 +124,12 @@ class RuleSetLifecycleTest {
             assertThat(shown.getString("author")).isEqualTo("ana");
             assertThat(shown.getString("files.'zz-extra.drl'")).contains("Lifecycle test puts bestsellers first");
 
+            // the diff shows the added rule file, and nothing else
+            JsonPath diff = given().get("/v1/rulesets/" + original + "/diff/" + published).then().statusCode(200).extract().jsonPath();
+            assertThat(diff.getList("file")).containsExactly("zz-extra.drl");
+            assertThat(diff.getString("[0].change")).isEqualTo("added");
+            assertThat(diff.getString("[0].diff")).contains("+++ " + published + "/zz-extra.drl").contains("+rule \"Lifecycle test puts bestsellers first\"");
+
             // roll back: here, on the replica, and in the history
             given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "undo")).post("/v1/rulesets/" + original + "/activate")
                     .then().statusCode(200);

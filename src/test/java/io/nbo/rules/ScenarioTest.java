@@ -3,7 +3,6 @@ package io.nbo.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.decision.DecisionEngine;
 import io.nbo.decision.ScenarioRunner;
 import io.nbo.offers.OfferCatalogLoader;
 import java.nio.file.Path;
@@ -19,8 +18,7 @@ class ScenarioTest {
     @TestFactory
     Stream<DynamicTest> everyScenarioHolds() throws Exception {
         RuleSet ruleSet = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()).compile(Path.of("rules"));
-        ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 10_000),
-                CustomerDataValidator.standalone());
+        ScenarioRunner runner = ScenarioRunner.standard(CustomerDataValidator.standalone());
         List<Path> files = ScenarioRunner.files(Path.of("rules", "tests"));
         assertThat(files).as("scenario files in rules/tests").isNotEmpty();
         return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
