@@ -91,6 +91,7 @@ public class RuleSetRegistry {
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
     private final Timer compileTime;
+    private volatile FolderWatcher watcher;
     private volatile String lastSeenFolder;
     private volatile boolean folderPublished = true;
     private volatile String lastRefusedVersion;
@@ -121,9 +122,16 @@ public class RuleSetRegistry {
 
     void onStart(@Observes StartupEvent event) {
         poll();
+        if (watchFolder) {
+            // File events make an edit visible at once; the poll stays as the safety net.
+            watcher = FolderWatcher.start(dir, () -> worker.execute(this::poll)).orElse(null);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        if (watcher != null) {
+            watcher.close();
+        }
         store.close();
         worker.shutdownNow();
     }
