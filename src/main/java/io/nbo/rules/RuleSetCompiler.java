@@ -30,8 +30,9 @@ import org.kie.api.builder.ReleaseId;
 
 /**
  * Compiles a rules folder (every {@code *.drl} file beside {@code offers.yaml}) into a {@link RuleSet}
- * with the KIE API at runtime, so rules change without a rebuild. A folder with any error is refused
- * whole, with every error's file, line and column.
+ * with the KIE API at runtime, so rules change without a rebuild. The DRL is first checked by the
+ * {@link DrlSandbox} (only allowed Java APIs). A folder with any error is refused whole, with every
+ * error's file, line and column.
  */
 public final class RuleSetCompiler {
 
@@ -157,7 +158,10 @@ public final class RuleSetCompiler {
         if (drlFiles.isEmpty()) {
             errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
         }
-        KieBase kieBase = drlFiles.isEmpty() ? null : buildKieBase(files, drlFiles, errors);
+        // Marketers' DRL may only use the documented allow-list of Java APIs; a refused file is not even built.
+        List<SourceError> refused = sandboxed ? DrlSandbox.check(files) : List.of();
+        errors.addAll(refused);
+        KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, drlFiles, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
