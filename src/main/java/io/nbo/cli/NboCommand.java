@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
  * java -cp "..." io.nbo.cli.NboCommand generate --count 1000 | java -cp "..." io.nbo.cli.NboCommand import --format jsonl -
  * java -cp "..." io.nbo.cli.NboCommand validate rules
  * java -cp "..." io.nbo.cli.NboCommand test rules
+ * java -cp "..." io.nbo.cli.NboCommand simulate --sample 10000 --channel web candidate-rules/
  * java -cp "..." io.nbo.cli.NboCommand help import
  * </pre>
  *
@@ -57,6 +58,7 @@ public final class NboCommand implements Runnable {
                 .addSubcommand("generate", new GenerateCommand())
                 .addSubcommand("validate", new RulesCommands.Validate())
                 .addSubcommand("test", new RulesCommands.Test())
+                .addSubcommand("simulate", new SimulateCommand(env))
                 .setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageProblem) {
@@ -74,6 +76,6 @@ public final class NboCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate or test");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test or simulate");
     }
 }

@@ -85,6 +85,33 @@ public final class CustomerContextRepository {
         return LOAD.load(commands).thenCompose(ignored -> UPSERT.load(commands));
     }
 
+    /**
+     * Up to {@code n} ids of stored customers, in Redis' scan order (not random, but spread over the
+     * keyspace), for simulations. Blocks; not for the request path.
+     */
+    public List<String> sampleIds(int n) {
+        List<String> ids = new java.util.ArrayList<>();
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("nbo:{c:*}:profile").limit(1000);
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        try {
+            while (ids.size() < n && !cursor.isFinished()) {
+                io.lettuce.core.KeyScanCursor<String> page = redis.commands().scan(cursor, args).get(5, java.util.concurrent.TimeUnit.SECONDS);
+                for (String key : page.getKeys()) {
+                    if (ids.size() < n) {
+                        ids.add(key.substring("nbo:{c:".length(), key.length() - "}:profile".length()));
+                    }
+                }
+                cursor = page;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisUnavailableException("interrupted while sampling customers");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new RedisUnavailableException("sampling customers failed: " + e.getMessage());
+        }
+        return ids;
+    }
+
     /** Deletes every key of a customer; true when something was stored. */
     public CompletionStage<Boolean> delete(String customerId) {
         return guarded(() -> redis.commands().del(KeySchema.keys(customerId)).thenApply(n -> n > 0));

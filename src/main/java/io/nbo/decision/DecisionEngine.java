@@ -25,9 +25,13 @@ import java.util.Set;
  */
 public final class DecisionEngine {
 
-    /** What the engine decided, before it is dressed as a response. */
+    /**
+     * What the engine decided, before it is dressed as a response.
+     *
+     * @param servable the offers that were eligible and had a channel, before ranking (best first)
+     */
     public record Outcome(List<RankedOffer> offers, List<Suppression> suppressed, Channel preferredChannel,
-                          List<String> firedRules, List<Notice> notices) {
+                          List<String> firedRules, List<Notice> notices, List<String> servable) {
     }
 
     /** Notice code: the rules were stopped by the firing limit. */
@@ -113,7 +117,8 @@ public final class DecisionEngine {
                     ? "no rule made an offer eligible for this customer and request"
                     : "every eligible offer was suppressed; see suppressed"));
         }
-        return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices);
+        return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices,
+                candidates.stream().map(c -> c.offer().getId()).toList());
     }
 
     private static String sentence(Result.Reason reason) {
