@@ -79,6 +79,29 @@ class RuleSetLifecycleTest {
     }
 
     @Test
+    void simulateShowsWhatACandidateWouldChangeForStoredCustomers() {
+        for (int i = 0; i < 20; i++) {
+            given().contentType(ContentType.JSON).body(io.nbo.testing.Customers.goldCartAbandoner()).put("/v1/customers/sim-" + i)
+                    .then().statusCode(200);
+        }
+        Map<String, String> candidate = rulesFolder();
+        candidate.put("zz-extra.drl", EXTRA_RULE);
+
+        JsonPath report = given().contentType(ContentType.JSON)
+                .body(Map.of("files", candidate, "sample", 20, "channel", "web", "context", Map.of("test", "lifecycle")))
+                .post("/v1/rulesets/simulate").then().statusCode(200).extract().jsonPath();
+
+        assertThat(report.getLong("customers")).isEqualTo(20);
+        assertThat(report.getLong("candidate.topOffers.bestsellers-discovery")).isEqualTo(20);
+        assertThat(report.getLong("topOfferChanged")).isEqualTo(20);
+        assertThat(report.getString("active.version")).isEqualTo(activeVersion());
+        assertThat(report.getLong("chosenDelta.bestsellers-discovery")).isEqualTo(20);
+
+        given().contentType(ContentType.JSON).body(Map.of("channel", "web", "sample", 1_000_000))
+                .post("/v1/rulesets/simulate").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void publishRollbackAndASecondReplicaFollowing() throws Exception {
         String original = activeVersion();
         RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
