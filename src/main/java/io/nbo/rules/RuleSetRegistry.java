@@ -91,6 +91,13 @@ public class RuleSetRegistry {
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
     private final Timer compileTime;
+    /** The last few compiled versions, so a rollback swaps at once instead of compiling again. */
+    private final Map<String, RuleSet> compiled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, RuleSet> eldest) {
+            return size() > 4;
+        }
+    });
     private volatile FolderWatcher watcher;
     private volatile String lastSeenFolder;
     private volatile boolean folderPublished = true;
@@ -206,17 +213,23 @@ public class RuleSetRegistry {
      * @throws RefusedException when the stored version no longer compiles (e.g. after a fact-model change)
      */
     public synchronized boolean rollback(String version, String author, String message) throws RefusedException {
-        Optional<RuleSetStore.StoredVersion> stored = store.load(version);
-        if (stored.isEmpty()) {
+        RuleSet ready = compiled.get(version);
+        if (ready == null) {
+            Optional<RuleSetStore.StoredVersion> stored = store.load(version);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            Validation validation = validate(withoutTests(stored.get().files()));
+            if (validation.ruleSet() == null) {
+                refuse(validation, "rollback by " + author);
+                throw new RefusedException(validation);
+            }
+            ready = validation.ruleSet();
+        }
+        if (store.activate(version, author, message, Instant.now()).isEmpty()) {
             return false;
         }
-        Validation validation = validate(withoutTests(stored.get().files()));
-        if (validation.ruleSet() == null) {
-            refuse(validation, "rollback by " + author);
-            throw new RefusedException(validation);
-        }
-        store.activate(version, author, message, Instant.now());
-        swap(validation.ruleSet(), "rolled back by " + author);
+        swap(ready, "rolled back by " + author);
         return true;
     }
 
@@ -230,6 +243,11 @@ public class RuleSetRegistry {
         }
         RuleSet current = active.get();
         if (wanted.isEmpty() || (current != null && current.version().equals(wanted.get())) || wanted.get().equals(lastRefusedVersion)) {
+            return;
+        }
+        RuleSet ready = compiled.get(wanted.get());
+        if (ready != null) {
+            swap(ready, "from the store (compiled before)");
             return;
         }
         Optional<RuleSetStore.StoredVersion> stored = store.load(wanted.get());
@@ -306,6 +324,7 @@ public class RuleSetRegistry {
     }
 
     private void swap(RuleSet next, String source) {
+        compiled.put(next.version(), next);
         RuleSet previous = active.getAndSet(next);
         if (previous != null && previous.version().equals(next.version())) {
             return;
