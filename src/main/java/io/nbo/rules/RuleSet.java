@@ -65,12 +65,23 @@ public final class RuleSet {
     /**
      * Runs the rules once for an unknown visitor on every channel, so that Drools' one-time work
      * (compiling constraints on first use) is done before the first real decision, not during it.
+     * It is also the first check that the rules finish at all.
+     *
+     * @return one line per channel on which the rules did not finish within the limits; empty when all did
      */
-    public void warmUp() {
+    public List<String> warmUp(int maxFirings, java.time.Duration budget) {
         Instant now = Instant.now();
+        List<String> unfinished = new ArrayList<>();
         for (io.nbo.model.Channel channel : io.nbo.model.Channel.values()) {
-            evaluate(Customer.unknown("warm-up", now), new Request(channel.id(), null, null, null, java.util.Map.of()), now, 1_000);
+            Evaluation e = evaluate(Customer.unknown("warm-up", now), new Request(channel.id(), null, null, null, java.util.Map.of()),
+                    now, maxFirings, budget);
+            if (e.firingLimitReached() || e.timeBudgetExceeded()) {
+                unfinished.add("the rules do not finish for an unknown visitor on " + channel.id() + ": "
+                        + (e.firingLimitReached() ? "stopped after " + maxFirings + " firings" : "stopped after " + budget.toMillis() + " ms")
+                        + " (a rule that triggers itself?)");
+            }
         }
+        return unfinished;
     }
 
     /** The same, with no time budget beyond the firing limit. */

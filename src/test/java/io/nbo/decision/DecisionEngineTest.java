@@ -184,6 +184,26 @@ class DecisionEngineTest {
     }
 
     @Test
+    void aRuleSetThatLoopsIsCaughtByItsWarmUpEvenWithoutScenarios() throws Exception {
+        RuleSet looping = compileUnchecked("""
+                package rules;
+                import io.nbo.model.*;
+                rule "Forever"
+                when
+                    java.util.ArrayList() or Result()
+                then
+                    insert(new java.util.ArrayList());
+                end
+                """);
+
+        List<String> unfinished = looping.warmUp(2_000, java.time.Duration.ofSeconds(1));
+
+        assertThat(unfinished).hasSize(Channel.values().length)
+                .first().asString().startsWith("the rules do not finish for an unknown visitor on web: stopped after");
+        assertThat(ruleSet.warmUp(2_000, java.time.Duration.ofSeconds(1))).isEmpty();
+    }
+
+    @Test
     void slowRulesAreStoppedByTheTimeBudget() throws Exception {
         StringBuilder drl = new StringBuilder("package rules;\nimport io.nbo.model.*;\n");
         for (int i = 0; i < 40; i++) {
