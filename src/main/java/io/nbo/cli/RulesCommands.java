@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -25,6 +26,12 @@ final class RulesCommands {
     private RulesCommands() {
     }
 
+    /** The rules folder argument both commands take. */
+    static final class Folder {
+        @Parameters(paramLabel = "DIR", defaultValue = "rules", description = "The rules folder (default: ${DEFAULT-VALUE}).")
+        Path dir;
+    }
+
     /** Compiles a rules folder; prints every error as {@code file:line:column: message}. */
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = {"Compiles a rules folder (DRL files and offers.yaml) as the service would, without publishing it.",
@@ -33,13 +40,13 @@ final class RulesCommands {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", defaultValue = "rules", description = "The rules folder (default: ${DEFAULT-VALUE}).")
-        private Path dir;
+        @Mixin
+        private Folder folder;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            return compile(dir, out) == null ? NboCommand.PARTIAL : 0;
+            return compile(folder.dir, out) == null ? NboCommand.PARTIAL : 0;
         }
     }
 
@@ -51,12 +58,13 @@ final class RulesCommands {
         @Spec
         private CommandSpec spec;
 
-        @Parameters(paramLabel = "DIR", defaultValue = "rules", description = "The rules folder (default: ${DEFAULT-VALUE}).")
-        private Path dir;
+        @Mixin
+        private Folder folder;
 
         @Override
         public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
+            Path dir = folder.dir;
             RuleSet ruleSet = compile(dir, out);
             if (ruleSet == null) {
                 return NboCommand.PARTIAL;

@@ -47,8 +47,20 @@ public final class RuleSetStore {
     private static final String FOLDER = PREFIX + "folder";
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
+    /** Makes ARGV[1] active, logs it and tells every replica. Needs {@code active}, {@code history} and ARGV[1..5]. */
+    private static final String ACTIVATE_TAIL = """
+            local previous = redis.call('GET', active) or ''
+            redis.call('SET', active, ARGV[1])
+            redis.call('LPUSH', history, cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
+              message = ARGV[4], previous = previous}))
+            redis.call('LTRIM', history, 0, 999)
+            redis.call('PUBLISH', ARGV[5], ARGV[1])
+            return previous
+            """;
+
     // KEYS: version hash, versions, active, history. ARGV: version, createdAt ms, author, message, channel, file count, name, text, ...
     private static final String PUBLISH = """
+            local active, history = KEYS[3], KEYS[4]
             if redis.call('EXISTS', KEYS[1]) == 0 then
               redis.call('HSET', KEYS[1], 'version', ARGV[1], 'createdAt', ARGV[2], 'author', ARGV[3], 'message', ARGV[4])
               local n = tonumber(ARGV[6])
@@ -57,28 +69,15 @@ public final class RuleSetStore {
               end
               redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
             end
-            local previous = redis.call('GET', KEYS[3]) or ''
-            redis.call('SET', KEYS[3], ARGV[1])
-            redis.call('LPUSH', KEYS[4], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
-              message = ARGV[4], previous = previous}))
-            redis.call('LTRIM', KEYS[4], 0, 999)
-            redis.call('PUBLISH', ARGV[5], ARGV[1])
-            return previous
-            """;
+            """ + ACTIVATE_TAIL;
 
     // KEYS: version hash, active, history. ARGV: version, at ms, author, message, channel
     private static final String ACTIVATE = """
+            local active, history = KEYS[2], KEYS[3]
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return false
             end
-            local previous = redis.call('GET', KEYS[2]) or ''
-            redis.call('SET', KEYS[2], ARGV[1])
-            redis.call('LPUSH', KEYS[3], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
-              message = ARGV[4], previous = previous}))
-            redis.call('LTRIM', KEYS[3], 0, 999)
-            redis.call('PUBLISH', ARGV[5], ARGV[1])
-            return previous
-            """;
+            """ + ACTIVATE_TAIL;
 
     /** A stored version: who published it first, when, why, and its files. */
     public record StoredVersion(String version, Instant createdAt, String author, String message, Map<String, String> files) {

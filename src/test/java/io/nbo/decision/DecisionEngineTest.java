@@ -146,6 +146,18 @@ class DecisionEngineTest {
         assertThat(decide(Customer.unknown("x", NOW), null, Channel.STORE, 1).preferredChannel()).isEqualTo(Channel.STORE);
     }
 
+    /** A rule that triggers itself for ever (the sandbox would refuse it; the limits must stop it anyway). */
+    static final String FOREVER = """
+            package rules;
+            import io.nbo.model.*;
+            rule "Forever"
+            when
+                java.util.ArrayList() or Result()
+            then
+                insert(new java.util.ArrayList());
+            end
+            """;
+
     static RuleSet compileUnchecked(String drl) throws Exception {
         return new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false).compile(Map.of("offers.yaml", """
                 offers:
@@ -185,16 +197,7 @@ class DecisionEngineTest {
 
     @Test
     void aRuleSetThatLoopsIsCaughtByItsWarmUpEvenWithoutScenarios() throws Exception {
-        RuleSet looping = compileUnchecked("""
-                package rules;
-                import io.nbo.model.*;
-                rule "Forever"
-                when
-                    java.util.ArrayList() or Result()
-                then
-                    insert(new java.util.ArrayList());
-                end
-                """);
+        RuleSet looping = compileUnchecked(FOREVER);
 
         List<String> unfinished = looping.warmUp(2_000, java.time.Duration.ofSeconds(1));
 
@@ -221,16 +224,7 @@ class DecisionEngineTest {
 
     @Test
     void aScenarioFailsWhenTheRulesCannotFinish() throws Exception {
-        RuleSet looping = compileUnchecked("""
-                package rules;
-                import io.nbo.model.*;
-                rule "Forever"
-                when
-                    java.util.ArrayList() or Result()
-                then
-                    insert(new java.util.ArrayList());
-                end
-                """);
+        RuleSet looping = compileUnchecked(FOREVER);
         ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 500), io.nbo.context.CustomerDataValidator.standalone());
 
         ScenarioRunner.Run run = runner.run(looping, "loop.yaml", """
