@@ -38,6 +38,22 @@ public final class RuleSetCompiler {
 
     private static final String KIE_ROOT = "src/main/resources/rules/";
     private static final AtomicLong BUILDS = new AtomicLong();
+    /**
+     * The parent of every rule set's class loader. Drools asks its parent for each generated class
+     * (rules/Rule_...); the JDK's loaders remember every miss for the life of the JVM, which grew the
+     * heap on every reload. Nothing under rules/ is ever on the class path, so answer those here.
+     */
+    private static final ClassLoader RULES_PARENT = new ClassLoader(RuleSetCompiler.class.getClassLoader()) {
+        @Override
+        public java.net.URL getResource(String name) {
+            return name.startsWith("rules/") ? null : super.getResource(name);
+        }
+
+        @Override
+        public java.util.Enumeration<java.net.URL> getResources(String name) throws IOException {
+            return name.startsWith("rules/") ? java.util.Collections.emptyEnumeration() : super.getResources(name);
+        }
+    };
     private static final Pattern PARSER_POSITION = Pattern.compile("Line (\\d+):(\\d+)");
 
     private final OfferCatalogLoader catalogLoader;
@@ -179,7 +195,7 @@ public final class RuleSetCompiler {
         for (String name : drlFiles) {
             kfs.write(KIE_ROOT + name, files.get(name));
         }
-        KieBuilder builder = ks.newKieBuilder(kfs).buildAll();
+        KieBuilder builder = ks.newKieBuilder(kfs, RULES_PARENT).buildAll();
         List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
         if (!messages.isEmpty()) {
             for (Message m : messages) {
@@ -202,7 +218,7 @@ public final class RuleSetCompiler {
             return null;
         }
         try {
-            return ks.newKieContainer(releaseId).getKieBase();
+            return ks.newKieContainer(releaseId, RULES_PARENT).getKieBase();
         } finally {
             ks.getRepository().removeKieModule(releaseId);
         }

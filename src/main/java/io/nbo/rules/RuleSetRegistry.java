@@ -94,11 +94,14 @@ public class RuleSetRegistry {
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
     private final Timer compileTime;
-    /** The last few compiled versions, so a rollback swaps at once instead of compiling again. */
+    /**
+     * The active and the previous compiled version, so a rollback swaps at once instead of compiling
+     * again. Only two: a 10,000-rule set keeps about 330 MB (load-tests/README.md).
+     */
     private final Map<String, RuleSet> compiled = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RuleSet> eldest) {
-            return size() > 4;
+            return size() > 2;
         }
     });
     private volatile FolderWatcher watcher;
