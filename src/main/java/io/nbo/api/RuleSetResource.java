@@ -86,8 +86,16 @@ public class RuleSetResource {
     public record VersionView(String version, Instant createdAt, boolean active) {
     }
 
-    /** The version serving now, and the last refused change. */
-    public record ActiveView(String version, int rules, int offers, Instant compiledAt, RuleSetRegistry.Failure lastFailure) {
+    /** The version serving now on this replica, and the last refused change. */
+    public record ActiveView(String version, int rules, int offers, Instant compiledAt, String replica, RuleSetRegistry.Failure lastFailure) {
+    }
+
+    /** A version just made active, and how it reached the replicas before that. */
+    public record ActivatedView(String version, int rules, int offers, Instant compiledAt, RuleSetRegistry.Rollout rollout) {
+        static ActivatedView of(RuleSetRegistry.Activated a) {
+            RuleSet rs = a.ruleSet();
+            return new ActivatedView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), a.rollout());
+        }
     }
 
     private final RuleSetRegistry registry;
@@ -116,14 +124,16 @@ public class RuleSetResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a rule set",
-            description = "Validates it and runs its scenarios first; then stores it as an immutable version and makes it "
-                    + "active on every replica. A refused rule set changes nothing.")
-    @APIResponse(responseCode = "201", description = "Published and active")
-    @APIResponse(responseCode = "422", description = "Refused: errors with file, line and column, or failing scenarios")
+            description = "Validates it and runs its scenarios first; then stores it as an immutable version, has every live "
+                    + "replica compile it, and makes it active on all of them at once. A refused rule set changes nothing.")
+    @APIResponse(responseCode = "201", description = "Published and active; rollout names the replicas that had compiled it "
+            + "(ready) and those that had not answered within nbo.rules.rollout-timeout (late)")
+    @APIResponse(responseCode = "422", description = "Refused: errors with file, line and column, failing scenarios, "
+            + "or a replica that cannot compile it")
     public Response publish(@Valid @NotNull Publication body) {
         try {
-            RuleSet published = registry.publish(body.files(), body.author(), body.message());
-            return Response.status(Response.Status.CREATED).entity(active(published)).build();
+            RuleSetRegistry.Activated published = registry.publish(body.files(), body.author(), body.message());
+            return Response.status(Response.Status.CREATED).entity(ActivatedView.of(published)).build();
         } catch (RuleSetRegistry.RefusedException e) {
             throw refused("the rule set was not published", e.validation());
         }
@@ -179,7 +189,16 @@ public class RuleSetResource {
     }
 
     private ActiveView active(RuleSet rs) {
-        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), registry.lastFailure());
+        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), registry.replicaId(), registry.lastFailure());
+    }
+
+    @GET
+    @Path("/replicas")
+    @Operation(summary = "The replicas sharing this Redis, the version each serves, and when each last reported",
+            description = "A replica reports every nbo.rules.poll-interval; live means seen within three of those. "
+                    + "A publish waits for the live ones to compile the new version.")
+    public List<RuleSetRegistry.ReplicaView> replicas() {
+        return registry.replicas();
     }
 
     @GET
@@ -217,14 +236,13 @@ public class RuleSetResource {
     @POST
     @Path("/{version}/activate")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Roll back (or forward) to a stored version, on every replica")
+    @Operation(summary = "Roll back (or forward) to a stored version, on every replica",
+            description = "Like a publish: every live replica compiles the version (or has it still), then it is made active.")
     @APIResponse(responseCode = "404", description = "No such version")
-    public ActiveView activate(@PathParam("version") String version, @Valid @NotNull Activation body) {
+    public ActivatedView activate(@PathParam("version") String version, @Valid @NotNull Activation body) {
         try {
-            if (!registry.rollback(checkVersion(version), body.author(), body.message())) {
-                throw notFound(version);
-            }
-            return active(registry.active());
+            return ActivatedView.of(registry.rollback(checkVersion(version), body.author(), body.message())
+                    .orElseThrow(() -> notFound(version)));
         } catch (RuleSetRegistry.RefusedException e) {
             throw refused("version " + version + " no longer compiles and was not activated", e.validation());
         }

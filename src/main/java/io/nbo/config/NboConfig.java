@@ -61,6 +61,19 @@ public interface NboConfig {
         /** Time the rules may take in one decision; matches still pending then are not fired. Default 50ms. */
         @WithDefault("50ms")
         Duration timeBudget();
+
+        /**
+         * How this replica names itself to the others (in {@code /v1/rulesets/replicas} and publish
+         * answers). Default: host name (the pod name on Kubernetes), process id and a random suffix.
+         */
+        java.util.Optional<String> replicaId();
+
+        /**
+         * How long a publish or rollback waits for every live replica to compile the new version
+         * before making it active anyway; replicas still compiling are named in the answer. Default 30s.
+         */
+        @WithDefault("30s")
+        Duration rolloutTimeout();
     }
 
     /** Defaults of a decision. */

@@ -37,6 +37,12 @@ import org.jboss.logging.Logger;
  *     A replica hears of a change at once by pub/sub, and checks the key on every poll in case it
  *     missed a message; it compiles the version off the request path and swaps one atomic reference,
  *     so a decision keeps the snapshot it started with.</li>
+ * <li>A new active version reaches every replica in two steps, so that none waits on a compile
+ *     once it is active: the publisher stores the version and announces it; every live replica
+ *     compiles it and reports ready; only then is it made active, and each replica swaps to the
+ *     version it already holds. A replica that cannot compile it stops the publish; one that does
+ *     not answer within {@code nbo.rules.rollout-timeout} is named in the answer and catches up
+ *     when it is done.</li>
  * <li>A change to the rules folder is compiled, checked by the scenario tests, and published as a
  *     new version, so it reaches every replica. Each folder content is published once: a restart
  *     does not undo a rollback.</li>
@@ -64,6 +70,21 @@ public class RuleSetRegistry {
         }
     }
 
+    /**
+     * How a version reached the replicas before it was made active: those that compiled it, those
+     * that cannot (replica → why), and those that did not answer in time.
+     */
+    public record Rollout(List<String> ready, Map<String, String> failed, List<String> late) {
+    }
+
+    /** A version made active, and how it reached the replicas. */
+    public record Activated(RuleSet ruleSet, Rollout rollout) {
+    }
+
+    /** A replica that reported itself, and whether it is live (seen within three heartbeats). */
+    public record ReplicaView(String id, String version, Instant seenAt, boolean live, boolean self) {
+    }
+
     /** A publish refused because the candidate is not valid. */
     public static final class RefusedException extends Exception {
         private final transient Validation validation;
@@ -83,7 +104,12 @@ public class RuleSetRegistry {
     private final RuleSetGate gate;
     private final Path dir;
     private final boolean watchFolder;
+    private final String replicaId;
+    private final java.time.Duration rolloutTimeout;
+    private final java.time.Duration liveness;
     private final AtomicReference<RuleSet> active = new AtomicReference<>();
+    /** The last version announced and compiled here, ready to swap to when it is made active. */
+    private final AtomicReference<RuleSet> prepared = new AtomicReference<>();
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nbo-rules");
@@ -111,20 +137,28 @@ public class RuleSetRegistry {
 
     @Inject
     public RuleSetRegistry(RuleSetCompiler compiler, RuleSetStore store, RuleSetGate gate, NboConfig config, MeterRegistry registry) {
-        this(compiler, store, gate, Path.of(config.rules().dir()), config.rules().watchFolder(), registry);
+        this(compiler, store, gate, Path.of(config.rules().dir()), config.rules().watchFolder(),
+                config.rules().replicaId().orElseGet(RuleSetRegistry::defaultReplicaId), config.rules().rolloutTimeout(),
+                config.rules().pollInterval(), registry);
     }
 
     /**
-     * @param dir         the rules folder
-     * @param watchFolder whether changes to the folder are published; when false, only the store counts
+     * @param dir            the rules folder
+     * @param watchFolder    whether changes to the folder are published; when false, only the store counts
+     * @param replicaId      how this replica names itself to the others
+     * @param rolloutTimeout how long a publish waits for the live replicas to compile the new version
+     * @param heartbeat      how often this replica reports itself; one not seen for three of these is not waited for
      */
     public RuleSetRegistry(RuleSetCompiler compiler, RuleSetStore store, RuleSetGate gate, Path dir, boolean watchFolder,
-                           MeterRegistry registry) {
+                           String replicaId, java.time.Duration rolloutTimeout, java.time.Duration heartbeat, MeterRegistry registry) {
         this.compiler = compiler;
         this.store = store;
         this.gate = gate;
         this.dir = dir;
         this.watchFolder = watchFolder;
+        this.replicaId = replicaId;
+        this.rolloutTimeout = rolloutTimeout;
+        this.liveness = heartbeat.multipliedBy(3);
         this.activeVersion = MultiGauge.builder(NboMetrics.RULESET_ACTIVE).description("1 for the active rule-set version").register(registry);
         this.reloadsOk = registry.counter(NboMetrics.RULESET_RELOADS, "result", "ok");
         this.reloadsFailed = registry.counter(NboMetrics.RULESET_RELOADS, "result", "failed");
@@ -133,8 +167,20 @@ public class RuleSetRegistry {
         Gauge.builder(NboMetrics.RULESET_OFFERS, active, a -> a.get() == null ? 0 : a.get().catalog().size()).register(registry);
     }
 
+    /** The host name (the pod name on Kubernetes), the process id and a random suffix, so a restart is a new replica. */
+    static String defaultReplicaId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "replica";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000));
+    }
+
     void onStart(@Observes StartupEvent event) {
         poll();
+        heartbeat();
         if (watchFolder) {
             // File events make an edit visible at once; the poll stays as the safety net.
             watcher = FolderWatcher.start(dir, () -> worker.execute(this::poll)).orElse(null);
@@ -144,6 +190,11 @@ public class RuleSetRegistry {
     void onStop(@Observes ShutdownEvent event) {
         if (watcher != null) {
             watcher.close();
+        }
+        try {
+            store.leave(replicaId);
+        } catch (RedisUnavailableException e) {
+            // the entry ages out: others stop waiting for this replica after three heartbeats
         }
         store.close();
         worker.shutdownNow();
@@ -162,6 +213,30 @@ public class RuleSetRegistry {
         return dir;
     }
 
+    public String replicaId() {
+        return replicaId;
+    }
+
+    /** Tells the other replicas that this one is alive and which version it serves. */
+    @Scheduled(every = "${nbo.rules.poll-interval:1s}", delayed = "${nbo.rules.poll-interval:1s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void heartbeat() {
+        RuleSet current = active.get();
+        try {
+            store.heartbeat(replicaId, current == null ? "" : current.version(), Instant.now());
+        } catch (RedisUnavailableException e) {
+            LOG.debugf("heartbeat not sent: %s", e.getMessage());
+        }
+    }
+
+    /** The replicas that reported themselves lately, live or not. */
+    public List<ReplicaView> replicas() {
+        Instant now = Instant.now();
+        return store.replicas(now.minus(liveness.multipliedBy(20))).stream()
+                .map(r -> new ReplicaView(r.id(), r.version(), r.seenAt(), !r.seenAt().isBefore(now.minus(liveness)), r.id().equals(replicaId)))
+                .toList();
+    }
+
     @Scheduled(every = "${nbo.rules.poll-interval:1s}", delayed = "${nbo.rules.poll-interval:1s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     synchronized void poll() {
@@ -169,7 +244,7 @@ public class RuleSetRegistry {
             syncFolder();
         }
         try {
-            store.subscribe(version -> worker.execute(this::converge));
+            store.subscribe(version -> worker.execute(this::converge), version -> worker.execute(() -> prepare(version)));
             converge();
         } catch (RedisUnavailableException e) {
             LOG.debugf("rule-set store unavailable: %s", e.getMessage());
@@ -197,34 +272,36 @@ public class RuleSetRegistry {
     }
 
     /**
-     * Validates, stores as an immutable version, makes it active here and on every replica.
+     * Validates, stores as an immutable version, and rolls it out: every live replica compiles it,
+     * then it is made active here and there.
      *
-     * @throws RefusedException when the candidate does not compile or a scenario fails; nothing changes
-     * @throws RedisUnavailableException when the store cannot be reached; nothing changes
+     * @throws RefusedException when the candidate does not compile, a scenario fails, or a replica
+     *                          cannot compile it; nothing is activated
+     * @throws RedisUnavailableException when the store cannot be reached; nothing is activated
      */
-    public synchronized RuleSet publish(Map<String, String> files, String author, String message) throws RefusedException {
+    public synchronized Activated publish(Map<String, String> files, String author, String message) throws RefusedException {
         Validation validation = validate(files);
         if (!validation.isValid()) {
             refuse(validation, "publish by " + author);
             throw new RefusedException(validation);
         }
-        store.publish(validation.version(), files, author, message, Instant.now());
-        swap(validation.ruleSet(), "published by " + author);
-        return validation.ruleSet();
+        store.store(validation.version(), files, author, message, Instant.now());
+        return rollOut(validation.ruleSet(), author, message, "published by " + author).orElseThrow();
     }
 
     /**
-     * Makes an earlier version active again, here and on every replica.
+     * Makes an earlier version active again, here and on every replica, in the same two steps as a publish.
      *
-     * @return false when no such version is stored
-     * @throws RefusedException when the stored version no longer compiles (e.g. after a fact-model change)
+     * @return empty when no such version is stored
+     * @throws RefusedException when the stored version no longer compiles (e.g. after a fact-model change),
+     *                          here or on a replica
      */
-    public synchronized boolean rollback(String version, String author, String message) throws RefusedException {
+    public synchronized Optional<Activated> rollback(String version, String author, String message) throws RefusedException {
         RuleSet ready = compiled.get(version);
         if (ready == null) {
             Optional<RuleSetStore.StoredVersion> stored = store.load(version);
             if (stored.isEmpty()) {
-                return false;
+                return Optional.empty();
             }
             Validation validation = validate(withoutTests(stored.get().files()));
             if (validation.ruleSet() == null) {
@@ -233,11 +310,87 @@ public class RuleSetRegistry {
             }
             ready = validation.ruleSet();
         }
-        if (store.activate(version, author, message, Instant.now()).isEmpty()) {
-            return false;
+        return rollOut(ready, author, message, "rolled back by " + author);
+    }
+
+    /** Has every live replica compile a stored version, then makes it active; empty when it is not stored. */
+    private Optional<Activated> rollOut(RuleSet next, String author, String message, String source) throws RefusedException {
+        String version = next.version();
+        prepared.set(next);
+        store.reportPrepared(version, replicaId, RuleSetStore.READY);
+        store.announce(version);
+        Rollout rollout = awaitReplicas(version);
+        if (!rollout.failed().isEmpty()) {
+            List<SourceError> errors = new java.util.ArrayList<>();
+            rollout.failed().forEach((replica, why) -> errors.add(new SourceError("(replica " + replica + ")", 0, 0, why)));
+            Validation refused = new Validation(version, null, errors, List.of());
+            refuse(refused, source + ", refused by a replica");
+            throw new RefusedException(refused);
         }
-        swap(ready, "rolled back by " + author);
-        return true;
+        if (store.activate(version, author, message, Instant.now()).isEmpty()) {
+            return Optional.empty();
+        }
+        swap(next, source + (rollout.late().isEmpty() ? "" : "; not yet compiled on " + rollout.late()));
+        return Optional.of(new Activated(next, rollout));
+    }
+
+    /** Waits until every live replica has reported on the version, or the rollout timeout passes. */
+    private Rollout awaitReplicas(String version) {
+        long deadline = System.nanoTime() + rolloutTimeout.toNanos();
+        while (true) {
+            Instant now = Instant.now();
+            java.util.Set<String> live = new java.util.TreeSet<>();
+            for (RuleSetStore.Replica r : store.replicas(now.minus(liveness.multipliedBy(20)))) {
+                if (!r.seenAt().isBefore(now.minus(liveness))) {
+                    live.add(r.id());
+                }
+            }
+            Map<String, String> outcomes = store.prepared(version);
+            List<String> waiting = live.stream().filter(id -> !outcomes.containsKey(id)).toList();
+            if (waiting.isEmpty() || System.nanoTime() > deadline) {
+                List<String> ready = new java.util.ArrayList<>();
+                Map<String, String> failed = new TreeMap<>();
+                new TreeMap<>(outcomes).forEach((id, outcome) -> {
+                    if (RuleSetStore.READY.equals(outcome)) {
+                        ready.add(id);
+                    } else {
+                        failed.put(id, outcome);
+                    }
+                });
+                return new Rollout(ready, failed, waiting);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RedisUnavailableException("interrupted while waiting for replicas");
+            }
+        }
+    }
+
+    /** Compiles an announced version ahead of its activation and reports the outcome. Runs on the worker. */
+    void prepare(String version) {
+        String outcome = RuleSetStore.READY;
+        RuleSet held = prepared.get();
+        boolean have = (held != null && held.version().equals(version)) || compiled.containsKey(version);
+        try {
+            if (!have) {
+                Optional<RuleSetStore.StoredVersion> stored = store.load(version);
+                if (stored.isEmpty()) {
+                    outcome = "version " + version + " is not in the store";
+                } else {
+                    Validation validation = validate(withoutTests(stored.get().files()));
+                    if (validation.ruleSet() != null) {
+                        prepared.set(validation.ruleSet());
+                    } else {
+                        outcome = validation.errors().isEmpty() ? "does not compile" : validation.errors().get(0).toString();
+                    }
+                }
+            }
+            store.reportPrepared(version, replicaId, outcome);
+        } catch (RedisUnavailableException e) {
+            LOG.warnf("could not prepare rule set %s: %s", version, e.getMessage());
+        }
     }
 
     /** Loads the active version from the store when it differs from what this replica serves. */
@@ -253,6 +406,10 @@ public class RuleSetRegistry {
             return;
         }
         RuleSet ready = compiled.get(wanted.get());
+        RuleSet held = prepared.get();
+        if (ready == null && held != null && held.version().equals(wanted.get())) {
+            ready = held;
+        }
         if (ready != null) {
             swap(ready, "from the store (compiled before)");
             return;
@@ -332,6 +489,7 @@ public class RuleSetRegistry {
 
     private void swap(RuleSet next, String source) {
         compiled.put(next.version(), next);
+        prepared.compareAndSet(next, null);
         RuleSet previous = active.getAndSet(next);
         if (previous != null && previous.version().equals(next.version())) {
             return;

@@ -20,8 +20,10 @@ import java.util.function.Consumer;
 /**
  * Rule-set versions in Redis, shared by every replica. A version is immutable and named by the
  * content hash of its files; the active-version key is the source of truth, and a message on
- * {@link #CHANNEL} tells replicas at once that it changed. Every key carries the hash tag
- * {@code {rules}}, so one script publishes atomically on a Redis Cluster too.
+ * {@link #CHANNEL} tells replicas at once that it changed. Before a version is made active, a
+ * message on {@link #PREPARE_CHANNEL} asks every replica to compile it, and each one reports in
+ * {@code prepared:VERSION}; live replicas say who they are and what they serve in {@code replicas}.
+ * Every key carries the hash tag {@code {rules}}, so each script is atomic on a Redis Cluster too.
  *
  * <table>
  * <tr><th>key</th><th>type</th><th>holds</th></tr>
@@ -30,6 +32,8 @@ import java.util.function.Consumer;
  * <tr><td>{@code nbo:{rules}:active}</td><td>string</td><td>the active version</td></tr>
  * <tr><td>{@code nbo:{rules}:history}</td><td>list</td><td>activations as JSON, newest first (1,000 kept)</td></tr>
  * <tr><td>{@code nbo:{rules}:folder}</td><td>string</td><td>hash of the rules folder last published from a replica's folder</td></tr>
+ * <tr><td>{@code nbo:{rules}:prepared:VERSION}</td><td>hash</td><td>replica → {@code ok} or why it cannot compile the version (kept a day)</td></tr>
+ * <tr><td>{@code nbo:{rules}:replicas}</td><td>hash</td><td>replica → "last seen (ms) version served"</td></tr>
  * </table>
  *
  * Calls block (with a timeout) and are made off the request path: at start, by the scheduler, by
@@ -39,45 +43,47 @@ public final class RuleSetStore {
 
     /** The pub/sub channel that carries each newly active version. */
     public static final String CHANNEL = "nbo:{rules}:changed";
+    /** The pub/sub channel that asks every replica to compile a version before it is made active. */
+    public static final String PREPARE_CHANNEL = "nbo:{rules}:prepare";
+    /** What a replica reports when it has compiled a version and can swap to it at once. */
+    public static final String READY = "ok";
 
     private static final String PREFIX = "nbo:{rules}:";
     private static final String VERSIONS = PREFIX + "versions";
     private static final String ACTIVE = PREFIX + "active";
     private static final String HISTORY = PREFIX + "history";
     private static final String FOLDER = PREFIX + "folder";
+    private static final String REPLICAS = PREFIX + "replicas";
+    private static final long PREPARED_TTL_SECONDS = 86_400;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    /** Makes ARGV[1] active, logs it and tells every replica. Needs {@code active}, {@code history} and ARGV[1..5]. */
-    private static final String ACTIVATE_TAIL = """
-            local previous = redis.call('GET', active) or ''
-            redis.call('SET', active, ARGV[1])
-            redis.call('LPUSH', history, cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
-              message = ARGV[4], previous = previous}))
-            redis.call('LTRIM', history, 0, 999)
-            redis.call('PUBLISH', ARGV[5], ARGV[1])
-            return previous
-            """;
-
-    // KEYS: version hash, versions, active, history. ARGV: version, createdAt ms, author, message, channel, file count, name, text, ...
-    private static final String PUBLISH = """
-            local active, history = KEYS[3], KEYS[4]
-            if redis.call('EXISTS', KEYS[1]) == 0 then
-              redis.call('HSET', KEYS[1], 'version', ARGV[1], 'createdAt', ARGV[2], 'author', ARGV[3], 'message', ARGV[4])
-              local n = tonumber(ARGV[6])
-              for i = 0, n - 1 do
-                redis.call('HSET', KEYS[1], 'file:' .. ARGV[7 + 2 * i], ARGV[8 + 2 * i])
-              end
-              redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+    // KEYS: version hash, versions. ARGV: version, createdAt ms, author, message, file count, name, text, ...
+    private static final String STORE = """
+            if redis.call('EXISTS', KEYS[1]) == 1 then
+              return 0
             end
-            """ + ACTIVATE_TAIL;
+            redis.call('HSET', KEYS[1], 'version', ARGV[1], 'createdAt', ARGV[2], 'author', ARGV[3], 'message', ARGV[4])
+            local n = tonumber(ARGV[5])
+            for i = 0, n - 1 do
+              redis.call('HSET', KEYS[1], 'file:' .. ARGV[6 + 2 * i], ARGV[7 + 2 * i])
+            end
+            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+            return 1
+            """;
 
     // KEYS: version hash, active, history. ARGV: version, at ms, author, message, channel
     private static final String ACTIVATE = """
-            local active, history = KEYS[2], KEYS[3]
             if redis.call('EXISTS', KEYS[1]) == 0 then
               return false
             end
-            """ + ACTIVATE_TAIL;
+            local previous = redis.call('GET', KEYS[2]) or ''
+            redis.call('SET', KEYS[2], ARGV[1])
+            redis.call('LPUSH', KEYS[3], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
+              message = ARGV[4], previous = previous}))
+            redis.call('LTRIM', KEYS[3], 0, 999)
+            redis.call('PUBLISH', ARGV[5], ARGV[1])
+            return previous
+            """;
 
     /** A stored version: who published it first, when, why, and its files. */
     public record StoredVersion(String version, Instant createdAt, String author, String message, Map<String, String> files) {
@@ -85,6 +91,10 @@ public final class RuleSetStore {
 
     /** A version without its files, for listings. */
     public record Summary(String version, Instant createdAt) {
+    }
+
+    /** A replica as it last reported itself: its id, the version it served then, and when. */
+    public record Replica(String id, String version, Instant seenAt) {
     }
 
     private final RedisConnection redis;
@@ -134,20 +144,69 @@ public final class RuleSetStore {
     }
 
     /**
-     * Stores the version if new (versions are immutable), makes it active and tells every replica,
-     * in one atomic script.
+     * Stores the version if new (versions are immutable), without making it active.
      *
-     * @return the version that was active before ("" for none)
+     * @return true when it was new
      */
-    public String publish(String version, Map<String, String> files, String author, String message, Instant at) {
-        List<String> args = new ArrayList<>(List.of(version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL,
+    public boolean store(String version, Map<String, String> files, String author, String message, Instant at) {
+        List<String> args = new ArrayList<>(List.of(version, String.valueOf(at.toEpochMilli()), author, message,
                 String.valueOf(files.size())));
         new TreeMap<>(files).forEach((name, text) -> {
             args.add(name);
             args.add(text);
         });
-        return await(redis.commands().eval(PUBLISH, ScriptOutputType.VALUE,
-                new String[] {key(version), VERSIONS, ACTIVE, HISTORY}, args.toArray(String[]::new)));
+        Long stored = await(redis.commands().eval(STORE, ScriptOutputType.INTEGER, new String[] {key(version), VERSIONS},
+                args.toArray(String[]::new)));
+        return stored != null && stored == 1;
+    }
+
+    /** Asks every replica to compile a stored version and report in {@link #prepared(String)}. */
+    public void announce(String version) {
+        await(redis.commands().publish(PREPARE_CHANNEL, version));
+    }
+
+    /** Records what a replica made of an announced version: {@link #READY}, or why it cannot serve it. */
+    public void reportPrepared(String version, String replica, String outcome) {
+        String key = PREFIX + "prepared:" + version;
+        var set = redis.commands().hset(key, replica, outcome);
+        await(redis.commands().expire(key, PREPARED_TTL_SECONDS));
+        await(set);
+    }
+
+    /** Replica → outcome, for every replica that has reported on the version. */
+    public Map<String, String> prepared(String version) {
+        return await(redis.commands().hgetall(PREFIX + "prepared:" + version));
+    }
+
+    /** Says that this replica is alive and serves {@code version} ("" for none). */
+    public void heartbeat(String replica, String version, Instant at) {
+        await(redis.commands().hset(REPLICAS, replica, at.toEpochMilli() + " " + version));
+    }
+
+    /** Removes a replica that stops, so no publish waits for it. */
+    public void leave(String replica) {
+        await(redis.commands().hdel(REPLICAS, replica));
+    }
+
+    /** Every replica that has reported itself, and prunes those not seen since {@code forgetBefore}. */
+    public List<Replica> replicas(Instant forgetBefore) {
+        Map<String, String> all = await(redis.commands().hgetall(REPLICAS));
+        List<Replica> out = new ArrayList<>();
+        List<String> gone = new ArrayList<>();
+        all.forEach((id, value) -> {
+            int space = value.indexOf(' ');
+            Instant seen = Instant.ofEpochMilli(Long.parseLong(space < 0 ? value : value.substring(0, space)));
+            if (seen.isBefore(forgetBefore)) {
+                gone.add(id);
+            } else {
+                out.add(new Replica(id, space < 0 ? "" : value.substring(space + 1), seen));
+            }
+        });
+        if (!gone.isEmpty()) {
+            await(redis.commands().hdel(REPLICAS, gone.toArray(String[]::new)));
+        }
+        out.sort(java.util.Comparator.comparing(Replica::id));
+        return out;
     }
 
     /**
@@ -171,8 +230,11 @@ public final class RuleSetStore {
         await(redis.commands().set(FOLDER, hash));
     }
 
-    /** Calls {@code onChange} with each newly active version; true when subscribed. Safe to call again. */
-    public synchronized boolean subscribe(Consumer<String> onChange) {
+    /**
+     * Calls {@code onChange} with each newly active version and {@code onPrepare} with each announced
+     * one; true when subscribed. Safe to call again.
+     */
+    public synchronized boolean subscribe(Consumer<String> onChange, Consumer<String> onPrepare) {
         if (subscription != null && subscription.isOpen()) {
             return true;
         }
@@ -181,10 +243,10 @@ public final class RuleSetStore {
             c.addListener(new RedisPubSubAdapter<>() {
                 @Override
                 public void message(String channel, String message) {
-                    onChange.accept(message);
+                    (PREPARE_CHANNEL.equals(channel) ? onPrepare : onChange).accept(message);
                 }
             });
-            c.sync().subscribe(CHANNEL);
+            c.sync().subscribe(CHANNEL, PREPARE_CHANNEL);
             subscription = c;
             return true;
         } catch (RuntimeException e) {

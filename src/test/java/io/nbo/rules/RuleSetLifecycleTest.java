@@ -2,6 +2,7 @@ package io.nbo.rules;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nbo.context.RedisConnection;
@@ -106,9 +107,11 @@ class RuleSetLifecycleTest {
         String original = activeVersion();
         RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
         RuleSetRegistry replica = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
-                new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, new SimpleMeterRegistry());
+                new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, "replica-b", Duration.ofSeconds(30),
+                Duration.ofSeconds(1), new SimpleMeterRegistry());
         try {
             replica.poll();
+            replica.heartbeat();
             assertThat(replica.active().version()).isEqualTo(original);
 
             // a publish whose own scenario fails is refused whole
@@ -127,12 +130,16 @@ class RuleSetLifecycleTest {
             assertThat(refused.getString("errors[0].detail")).contains("no-such-offer");
             assertThat(activeVersion()).isEqualTo(original);
 
-            // a good publish becomes active here at once, and on the replica by pub/sub alone
+            // a good publish is compiled on the live replica first, then becomes active here and there
             Map<String, String> good = rulesFolder();
             good.put("zz-extra.drl", EXTRA_RULE);
-            String published = given().contentType(ContentType.JSON)
+            replica.heartbeat();
+            JsonPath answer = given().contentType(ContentType.JSON)
                     .body(Map.of("files", good, "author", "ana", "message", "bestsellers first")).post("/v1/rulesets")
-                    .then().statusCode(201).extract().jsonPath().getString("version");
+                    .then().statusCode(201).extract().jsonPath();
+            String published = answer.getString("version");
+            assertThat(answer.getList("rollout.ready", String.class)).contains("replica-b");
+            assertThat(answer.getList("rollout.late")).isEmpty();
             assertThat(published).isNotEqualTo(original).isEqualTo(RuleSetCompiler.versionOf(good));
             JsonPath decision = anonymousDecision();
             assertThat(decision.getString("ruleSetVersion")).isEqualTo(published);
@@ -154,8 +161,11 @@ class RuleSetLifecycleTest {
             assertThat(diff.getString("[0].diff")).contains("+++ " + published + "/zz-extra.drl").contains("+rule \"Lifecycle test puts bestsellers first\"");
 
             // roll back: here, on the replica, and in the history
-            given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "undo")).post("/v1/rulesets/" + original + "/activate")
-                    .then().statusCode(200);
+            replica.heartbeat();
+            JsonPath rolledBack = given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "undo"))
+                    .post("/v1/rulesets/" + original + "/activate").then().statusCode(200).extract().jsonPath();
+            assertThat(rolledBack.getString("version")).isEqualTo(original);
+            assertThat(rolledBack.getList("rollout.ready", String.class)).contains("replica-b");
             assertThat(anonymousDecision().getString("ruleSetVersion")).isEqualTo(original);
             awaitVersion(replica, original);
             JsonPath history = given().get("/v1/rulesets/history").then().statusCode(200).extract().jsonPath();
@@ -167,6 +177,68 @@ class RuleSetLifecycleTest {
                     .then().statusCode(404).contentType("application/problem+json");
         } finally {
             replica.onStop(null);
+            redis.close();
+        }
+    }
+
+    @Test
+    void aReplicaThatCannotCompileStopsAPublishAndOneThatDoesNotAnswerIsNamed() throws Exception {
+        String original = activeVersion();
+        RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
+        RuleSetStore store = new RuleSetStore(redis);
+        // this replica publishes, and waits two seconds at most for the others
+        RuleSetRegistry publisher = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
+                store, (candidate, files) -> List.of(), Path.of("rules"), false, "publisher", Duration.ofSeconds(2),
+                Duration.ofSeconds(1), new SimpleMeterRegistry());
+        // a replica of an older build, which refuses whatever it is asked to prepare
+        var old = redis.connectPubSub();
+        old.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String version) {
+                store.reportPrepared(version, "old-build", "cart.drl:3:0 Unable to resolve ObjectType 'Basket'");
+            }
+        });
+        // both report themselves as live replicas do, however long the compile takes on a busy machine
+        var heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        heartbeats.scheduleAtFixedRate(() -> {
+            store.heartbeat("silent", original, Instant.now());
+            store.heartbeat("old-build", original, Instant.now());
+        }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
+        try {
+            publisher.poll();
+            Map<String, String> files = rulesFolder();
+            files.put("zz-extra.drl", EXTRA_RULE.replace("Lifecycle test", "Rollout test"));
+
+            // a live replica that never answers: the version goes active after the timeout, and it is named
+            // (old-build is not subscribed yet, so it is silent too)
+            RuleSetRegistry.Activated activated = publisher.publish(files, "cy", "rollout");
+            assertThat(activated.rollout().late()).containsExactly("old-build", "silent");
+            String appReplica = given().get("/v1/rulesets/active").then().extract().jsonPath().getString("replica");
+            assertThat(activated.rollout().ready()).contains("publisher", appReplica);
+            assertThat(activeVersion()).isEqualTo(activated.ruleSet().version());
+            List<String> replicas = given().get("/v1/rulesets/replicas").then().statusCode(200).extract().jsonPath().getList("id");
+            assertThat(replicas).contains(appReplica, "silent");
+
+            // a replica that cannot compile the version stops it: nothing is activated anywhere
+            old.sync().subscribe(RuleSetStore.PREPARE_CHANNEL);
+            files.put("zz-more.drl", EXTRA_RULE.replace("Lifecycle test", "Second rollout test"));
+            assertThatThrownBy(() -> publisher.publish(files, "cy", "refused by the old build"))
+                    .isInstanceOfSatisfying(RuleSetRegistry.RefusedException.class, e -> assertThat(e.validation().errors())
+                            .singleElement().satisfies(err -> {
+                                assertThat(err.file()).isEqualTo("(replica old-build)");
+                                assertThat(err.message()).contains("Basket");
+                            }));
+            assertThat(activeVersion()).isEqualTo(activated.ruleSet().version());
+            assertThat(store.activeVersion()).contains(activated.ruleSet().version());
+        } finally {
+            heartbeats.shutdown();
+            heartbeats.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            old.close();
+            store.leave("silent");
+            store.leave("old-build");
+            given().contentType(ContentType.JSON).body(Map.of("author", "cy", "message", "back")).post("/v1/rulesets/" + original + "/activate")
+                    .then().statusCode(200);
+            publisher.onStop(null);
             redis.close();
         }
     }
