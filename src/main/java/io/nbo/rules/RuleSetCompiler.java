@@ -211,6 +211,10 @@ public final class RuleSetCompiler {
                 if (column == 0 && where.find()) {
                     line = line > 0 ? line : Integer.parseInt(where.group(1));
                     column = Integer.parseInt(where.group(2)) + 1;
+                } else if (column == 0 && files.containsKey(file)) {
+                    ErrorPosition.At at = ErrorPosition.locate(files.get(file), line, m.getText());
+                    line = at.line();
+                    column = at.column();
                 }
                 errors.add(new SourceError(file, line, column, m.getText().strip()));
             }

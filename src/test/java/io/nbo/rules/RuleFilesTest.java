@@ -127,6 +127,40 @@ class RuleFilesTest {
     }
 
     @Test
+    void errorsFoundAfterParsingPointAtTheCulpritsLineAndColumn() throws IOException {
+        String broken = """
+                package rules;
+                import io.nbo.model.*;
+                rule "Unknown type"
+                when
+                    $r : Result()
+                    $b : Basket()
+                then
+                end
+                rule "Unknown property"
+                when
+                    $r : Result()
+                    $o : Offer(nme == "x")
+                then
+                end
+                rule "Unknown method in the consequence"
+                when
+                    $r : Result()
+                    $o : Offer()
+                then
+                    $r.eligible($o, "x");
+                    $r.frobnicate($o);
+                end
+                """;
+
+        List<SourceError> errors = refused(Map.of("located.drl", broken,
+                OfferCatalogLoader.FILE_NAME, read(RULES.resolve(OfferCatalogLoader.FILE_NAME))));
+
+        assertThat(errors).extracting(e -> e.line() + ":" + e.column())
+                .contains("6:10", "12:16", "21:8");
+    }
+
+    @Test
     void aBrokenCatalogIsRefusedWithTheLineOfTheOffer() throws IOException {
         String catalog = read(RULES.resolve(OfferCatalogLoader.FILE_NAME));
         String offerStart = "  - id: free-shipping\n";
