@@ -25,6 +25,7 @@ public final class CustomerContextRepository {
             }
             """, ScriptOutputType.MULTI);
 
+    // Replaces the context; contact history, applied event ids and the journey stay (they are the policies' memory).
     private static final RedisScript UPSERT = new RedisScript("""
             redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
             local i = 1
@@ -91,14 +92,14 @@ public final class CustomerContextRepository {
      */
     public List<String> sampleIds(int n) {
         List<String> ids = new java.util.ArrayList<>();
-        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches("nbo:{c:*}:profile").limit(1000);
+        io.lettuce.core.ScanArgs args = io.lettuce.core.ScanArgs.Builder.matches(KeySchema.PROFILE_PATTERN).limit(1000);
         io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
         try {
             while (ids.size() < n && !cursor.isFinished()) {
                 io.lettuce.core.KeyScanCursor<String> page = redis.commands().scan(cursor, args).get(5, java.util.concurrent.TimeUnit.SECONDS);
                 for (String key : page.getKeys()) {
                     if (ids.size() < n) {
-                        ids.add(key.substring("nbo:{c:".length(), key.length() - "}:profile".length()));
+                        ids.add(KeySchema.idOfProfileKey(key));
                     }
                 }
                 cursor = page;

@@ -1,42 +1,123 @@
 package io.nbo.context;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32;
 
 /**
- * Where a customer lives in Redis. Every key of one customer carries the hash tag {@code {c:<id>}},
- * so all of them sit on one Redis Cluster slot and one script can read or write them atomically.
+ * Where customers live in Redis. Customers are spread over {@link #PARTITIONS} partitions by a hash
+ * of their id; every key of a partition carries its hash tag {@code {p:NNNN}}, so a customer's keys,
+ * the event stream their events go to, the report counters those events move and the decisions made
+ * for them all sit on one Redis Cluster slot, and one script can change them together atomically.
  *
  * <table>
  * <tr><th>key</th><th>type</th><th>holds</th></tr>
- * <tr><td>{@code nbo:{c:ID}:profile}</td><td>hash</td><td>attribute → typed value ({@code s:}, {@code n:}, {@code b:}, {@code d:}, {@code t:}); {@code @updatedAt}</td></tr>
- * <tr><td>{@code nbo:{c:ID}:consent}</td><td>hash</td><td>channel → {@code 1} / {@code 0}</td></tr>
- * <tr><td>{@code nbo:{c:ID}:engagement}</td><td>hash</td><td>{@code channel:metric} → count</td></tr>
- * <tr><td>{@code nbo:{c:ID}:cart}</td><td>string</td><td>the cart as JSON</td></tr>
- * <tr><td>{@code nbo:{c:ID}:recent}</td><td>list</td><td>recent events as JSON, newest first</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:profile}</td><td>hash</td><td>attribute → typed value ({@code s:}, {@code n:}, {@code b:}, {@code d:}, {@code t:}); {@code @updatedAt}</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:consent}</td><td>hash</td><td>channel → {@code 1} / {@code 0}</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:engagement}</td><td>hash</td><td>{@code channel:metric} → count</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:cart}</td><td>string</td><td>the cart as JSON</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:recent}</td><td>list</td><td>recent events as JSON, newest first</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:contacts}</td><td>sorted set</td><td>{@code kind|offer|channel|ref} → time (ms): offers served and responses, for contact policies</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:seen}</td><td>sorted set</td><td>event id → time applied (ms), so an event is applied once</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:journey}</td><td>hash</td><td>the top offer of the current journey: {@code offer}, {@code at}, {@code decision}</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:events}</td><td>stream</td><td>the partition's events, as applied, with their attribution</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:d:DECISION}</td><td>string</td><td>a recorded decision (JSON), for attribution; expires</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:report:YYYYMMDD}</td><td>hash</td><td>{@code offer|channel|version|metric} → count, per UTC day</td></tr>
  * </table>
  */
 public final class KeySchema {
 
+    /**
+     * Number of partitions. Fixed: changing it moves every customer. 1,024 spreads customers evenly
+     * over a Redis Cluster of up to a few dozen masters.
+     */
+    public static final int PARTITIONS = 1024;
+
     /** Customer ids: 1-128 characters, no braces (they would break the hash tag) and no spaces. */
     public static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
+
+    /** The customer keys' suffixes, in the order the scripts expect. */
+    static final List<String> CUSTOMER_KEYS = List.of("profile", "consent", "engagement", "cart", "recent", "contacts", "seen", "journey");
+
+    /** Index of each customer key in {@link #keys(String)}. */
+    public static final int PROFILE = 0;
+    public static final int CONSENT = 1;
+    public static final int ENGAGEMENT = 2;
+    public static final int CART = 3;
+    public static final int RECENT = 4;
+    public static final int CONTACTS = 5;
+    public static final int SEEN = 6;
+    public static final int JOURNEY = 7;
 
     private KeySchema() {
     }
 
-    /** The hash tag every key of this customer shares. */
-    public static String tag(String customerId) {
-        return "{c:" + customerId + "}";
+    /** The partition of a customer: CRC-32 of the id's UTF-8 bytes, modulo {@link #PARTITIONS}. */
+    public static int partition(String customerId) {
+        CRC32 crc = new CRC32();
+        crc.update(customerId.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % PARTITIONS);
     }
 
-    /** The customer's keys in the order the scripts expect: profile, consent, engagement, cart, recent. */
+    /** The hash tag every key of this customer shares with the rest of its partition. */
+    public static String tag(String customerId) {
+        return partitionTag(partition(customerId));
+    }
+
+    /** {@code {p:0042}}. */
+    public static String partitionTag(int partition) {
+        return String.format("{p:%04d}", partition);
+    }
+
+    /** The start every key of this partition shares: {@code nbo:{p:0042}:}. */
+    public static String partitionPrefix(int partition) {
+        return "nbo:" + partitionTag(partition) + ":";
+    }
+
+    /**
+     * The customer's keys in the order the scripts expect: profile, consent, engagement, cart,
+     * recent, contacts, seen, journey (see the constants).
+     */
     public static String[] keys(String customerId) {
-        String prefix = "nbo:" + tag(customerId) + ":";
-        return new String[] {prefix + "profile", prefix + "consent", prefix + "engagement", prefix + "cart", prefix + "recent"};
+        String prefix = partitionPrefix(partition(customerId)) + "c:" + customerId + ":";
+        String[] keys = new String[CUSTOMER_KEYS.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = prefix + CUSTOMER_KEYS.get(i);
+        }
+        return keys;
     }
 
     /** The same keys as a list, for documentation and tests. */
     public static List<String> keyList(String customerId) {
         return List.of(keys(customerId));
+    }
+
+    /** The event stream of the customer's partition. */
+    public static String events(String customerId) {
+        return partitionPrefix(partition(customerId)) + "events";
+    }
+
+    /** The event stream of a partition. */
+    public static String events(int partition) {
+        return partitionPrefix(partition) + "events";
+    }
+
+    /** Where a decision made for this customer is recorded. */
+    public static String decision(String customerId, String decisionId) {
+        return partitionPrefix(partition(customerId)) + "d:" + decisionId;
+    }
+
+    /** The report counters of a partition for one UTC day, {@code yyyyMMdd}. */
+    public static String report(int partition, String day) {
+        return partitionPrefix(partition) + "report:" + day;
+    }
+
+    /** The pattern of every customer's profile key, for SCAN. */
+    static final String PROFILE_PATTERN = "nbo:{p:*}:c:*:profile";
+
+    /** The customer id in a profile key found by {@link #PROFILE_PATTERN}. */
+    static String idOfProfileKey(String key) {
+        return key.substring("nbo:{p:0000}:c:".length(), key.length() - ":profile".length());
     }
 }

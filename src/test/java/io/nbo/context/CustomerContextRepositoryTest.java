@@ -84,17 +84,24 @@ class CustomerContextRepositoryTest {
     }
 
     @Test
-    void everyKeyOfACustomerSharesOneHashTag() throws Exception {
+    void everyKeyOfACustomerSharesOneSlotWithItsPartition() throws Exception {
         repository.upsert("c-3", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
 
         List<String> keys = redis.commands().keys("*c-3*").get(2, TimeUnit.SECONDS);
 
-        assertThat(keys).hasSize(5).allMatch(k -> k.contains("{c:c-3}"));
+        assertThat(keys).hasSize(5).allMatch(k -> k.contains(KeySchema.tag("c-3")));
+        List<String> partitionKeys = new java.util.ArrayList<>(keys);
+        partitionKeys.add(KeySchema.events("c-3"));
+        partitionKeys.add(KeySchema.decision("c-3", "some-decision"));
+        partitionKeys.add(KeySchema.report(KeySchema.partition("c-3"), "20261123"));
         List<Long> slots = new java.util.ArrayList<>();
-        for (String k : keys) {
+        for (String k : partitionKeys) {
             slots.add(io.lettuce.core.cluster.SlotHash.getSlot(k) * 1L);
         }
         assertThat(slots).containsOnly(slots.get(0));
+        // and customers do spread over partitions
+        assertThat(java.util.stream.IntStream.range(0, 10_000).map(i -> KeySchema.partition("demo-" + i)).distinct().count())
+                .isEqualTo(KeySchema.PARTITIONS);
     }
 
     @Test
