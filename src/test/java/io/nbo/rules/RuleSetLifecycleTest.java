@@ -1,5 +1,9 @@
 package io.nbo.rules;
 
+import static io.nbo.testing.RuleSets.BESTSELLERS_FIRST;
+import static io.nbo.testing.RuleSets.BROKEN;
+import static io.nbo.testing.RuleSets.activeVersion;
+import static io.nbo.testing.RuleSets.folder;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Validate, publish (gated by scenarios), list, show and roll back through the API; a second replica follows. */
@@ -32,31 +35,6 @@ class RuleSetLifecycleTest {
     public static class OwnApp implements QuarkusTestProfile {
     }
 
-    static final String EXTRA_RULE = """
-            package rules;
-            import io.nbo.model.*;
-
-            rule "Lifecycle test puts bestsellers first"
-            when
-                $r : Result()
-                Request(attr("test") == "lifecycle")
-                $o : Offer(id == "bestsellers-discovery")
-            then
-                $r.eligible($o, "test");
-                $r.boost($o, 1000, "test boost");
-            end
-            """;
-
-    static Map<String, String> rulesFolder() {
-        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
-        files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
-        return files;
-    }
-
-    static String activeVersion() {
-        return given().get("/v1/rulesets/active").then().statusCode(200).extract().jsonPath().getString("version");
-    }
-
     static JsonPath anonymousDecision() {
         return given().contentType(ContentType.JSON).body(Map.of("channel", "web", "limit", 3, "context", Map.of("test", "lifecycle")))
                 .post("/v1/decisions")
@@ -65,8 +43,8 @@ class RuleSetLifecycleTest {
 
     @Test
     void validateReportsEveryErrorWithFileLineAndColumn() {
-        Map<String, String> files = rulesFolder();
-        files.put("broken.drl", "package rules;\nimport io.nbo.model.*;\nrule \"Broken\"\nwhen\n  $r : Result(\nthen\nend\n");
+        Map<String, String> files = folder();
+        files.put("broken.drl", BROKEN);
 
         JsonPath report = given().contentType(ContentType.JSON).body(Map.of("files", files)).post("/v1/rulesets/validate")
                 .then().statusCode(200).extract().jsonPath();
@@ -76,29 +54,6 @@ class RuleSetLifecycleTest {
         // the parser notices the missing ')' at 'then' or 'end'
         assertThat(report.getInt("errors[0].line")).isBetween(6, 7);
         assertThat(report.getInt("errors[0].column")).isPositive();
-    }
-
-    @Test
-    void simulateShowsWhatACandidateWouldChangeForStoredCustomers() {
-        for (int i = 0; i < 20; i++) {
-            given().contentType(ContentType.JSON).body(io.nbo.testing.Customers.goldCartAbandoner()).put("/v1/customers/sim-" + i)
-                    .then().statusCode(200);
-        }
-        Map<String, String> candidate = rulesFolder();
-        candidate.put("zz-extra.drl", EXTRA_RULE);
-
-        JsonPath report = given().contentType(ContentType.JSON)
-                .body(Map.of("files", candidate, "sample", 20, "channel", "web", "context", Map.of("test", "lifecycle")))
-                .post("/v1/rulesets/simulate").then().statusCode(200).extract().jsonPath();
-
-        assertThat(report.getLong("customers")).isEqualTo(20);
-        assertThat(report.getLong("candidate.topOffers.bestsellers-discovery")).isEqualTo(20);
-        assertThat(report.getLong("topOfferChanged")).isEqualTo(20);
-        assertThat(report.getString("active.version")).isEqualTo(activeVersion());
-        assertThat(report.getLong("chosenDelta.bestsellers-discovery")).isEqualTo(20);
-
-        given().contentType(ContentType.JSON).body(Map.of("channel", "web", "sample", 1_000_000))
-                .post("/v1/rulesets/simulate").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test
@@ -112,8 +67,8 @@ class RuleSetLifecycleTest {
             assertThat(replica.active().version()).isEqualTo(original);
 
             // a publish whose own scenario fails is refused whole
-            Map<String, String> failing = rulesFolder();
-            failing.put("zz-extra.drl", EXTRA_RULE);
+            Map<String, String> failing = folder();
+            failing.put("zz-extra.drl", BESTSELLERS_FIRST);
             failing.put("tests/zz-impossible.yaml", """
                     name: An offer that does not exist comes first
                     now: 2026-11-23T12:00:00Z
@@ -128,8 +83,8 @@ class RuleSetLifecycleTest {
             assertThat(activeVersion()).isEqualTo(original);
 
             // a good publish becomes active here at once, and on the replica by pub/sub alone
-            Map<String, String> good = rulesFolder();
-            good.put("zz-extra.drl", EXTRA_RULE);
+            Map<String, String> good = folder();
+            good.put("zz-extra.drl", BESTSELLERS_FIRST);
             String published = given().contentType(ContentType.JSON)
                     .body(Map.of("files", good, "author", "ana", "message", "bestsellers first")).post("/v1/rulesets")
                     .then().statusCode(201).extract().jsonPath().getString("version");
