@@ -41,7 +41,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Blocking
 public class RuleSetResource {
 
-    private static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
+    static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
 
     /** Rule-set files by name: DRL files, {@code offers.yaml}, and scenarios as {@code tests/<name>.yaml}. */
     public record Candidate(
@@ -55,19 +55,6 @@ public class RuleSetResource {
             @NotBlank @Size(max = 200) String author,
             @NotBlank @Size(max = 2000) String message) {
     }
-
-    /** A simulation: the candidate files (none = the active rule set), the sample and the request to simulate. */
-    public record SimulationRequest(
-            @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml or tests/NAME.yaml") String, @NotNull String> files,
-            @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(MAX_SAMPLE) Integer sample,
-            @NotBlank String channel,
-            @Size(max = 100) String placement,
-            @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(DecisionRequest.MAX_LIMIT) Integer limit,
-            @Size(max = 50) Map<String, Object> context) {
-    }
-
-    /** The most customers one API simulation may take; the CLI has no such limit. */
-    public static final int MAX_SAMPLE = 50_000;
 
     /** Who rolls back and why. */
     public record Activation(@NotBlank @Size(max = 200) String author, @NotBlank @Size(max = 2000) String message) {
@@ -100,14 +87,11 @@ public class RuleSetResource {
 
     private final RuleSetRegistry registry;
     private final RuleSetStore store;
-    private final io.nbo.decision.Simulator simulator;
     private final ObjectMapper json;
 
-    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, io.nbo.context.CustomerContextRepository customers,
-                           ObjectMapper json) {
+    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, ObjectMapper json) {
         this.registry = registry;
         this.store = store;
-        this.simulator = new io.nbo.decision.Simulator(customers);
         this.json = json;
     }
 
@@ -137,34 +121,6 @@ public class RuleSetResource {
         } catch (RuleSetRegistry.RefusedException e) {
             throw refused("the rule set was not published", e.validation());
         }
-    }
-
-    @POST
-    @Path("/simulate")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Simulate a candidate rule set over stored customers, next to the active one",
-            description = "Serves nothing. Per offer: made eligible, left after consent and channel policies, chosen; the top "
-                    + "offers and channels; how many customers' top offer would change. At most " + MAX_SAMPLE + " customers; "
-                    + "the nbo simulate command has no limit and shows progress.")
-    @APIResponse(responseCode = "422", description = "The candidate does not compile")
-    public io.nbo.decision.Simulation.Report simulate(@Valid @NotNull SimulationRequest body) throws Exception {
-        io.nbo.model.Channel channel = io.nbo.model.Channel.fromId(body.channel()).orElseThrow(() -> new ProblemException(Problem.invalid(
-                "/channel must be one of " + io.nbo.model.Channel.ids(), List.of(FieldError.at("/channel", "unknown channel")))));
-        RuleSet active = registry.active();
-        RuleSet candidate = active;
-        if (body.files() != null && !body.files().isEmpty()) {
-            RuleSetRegistry.Validation v = registry.validate(body.files());
-            if (v.ruleSet() == null) {
-                throw refused("the candidate does not compile; nothing was simulated", v);
-            }
-            candidate = v.ruleSet();
-        }
-        if (candidate == null) {
-            throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule set is active and no candidate was given"));
-        }
-        return simulator.run(candidate, candidate == active ? null : active, channel, body.placement(),
-                body.limit() == null ? 1 : body.limit(), body.context(), body.sample() == null ? 10_000 : body.sample(),
-                Instant.now(), done -> { });
     }
 
     @GET
@@ -259,7 +215,8 @@ public class RuleSetResource {
         return new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule-set version " + version));
     }
 
-    private static ProblemException refused(String detail, RuleSetRegistry.Validation v) {
+    /** A candidate that does not compile, or whose scenarios fail: 422 with every error's file, line and column. */
+    static ProblemException refused(String detail, RuleSetRegistry.Validation v) {
         List<FieldError> errors = new ArrayList<>();
         for (SourceError e : v.errors()) {
             errors.add(new FieldError("/files/" + e.file(), e.message(), e.file(), e.line() > 0 ? e.line() : null, e.column() > 0 ? e.column() : null));

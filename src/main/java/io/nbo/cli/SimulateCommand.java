@@ -111,7 +111,10 @@ final class SimulateCommand implements Callable<Integer> {
                 Simulator simulator = new Simulator(new CustomerContextRepository(redis, 50));
                 RuleSet compareWith = baseline;
                 report = simulator.run(candidate, compareWith, calling, placement, limit, Map.of(), sample, at,
-                        done -> err.printf("simulated %,d customers%n", done));
+                        soFar -> {
+                            err.printf("simulated %,d customers%n", soFar.customers());
+                            return true;
+                        });
             } catch (RedisUnavailableException e) {
                 throw new UsageProblem(e.getMessage());
             }

@@ -2,6 +2,7 @@ package io.nbo.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
 /** All of nbo's own settings, under {@code nbo.}; each can also be set as an environment variable (NBO_REDIS_URL, ...). */
@@ -15,6 +16,8 @@ public interface NboConfig {
     Decision decision();
 
     Api api();
+
+    Simulations simulation();
 
     /** HTTP API limits. */
     interface Api {
@@ -93,5 +96,22 @@ public interface NboConfig {
         /** Prior trials of the propensity estimate (clicks + a) / (sent + b). Default 20 (a 5% prior). */
         @WithDefault("20")
         double priorTrials();
+    }
+
+    /** Simulations run as jobs through the API; jobs live in memory on the replica that runs them. */
+    interface Simulations {
+        /** Simulations running at once on this replica; one more is refused (429, Retry-After) until one ends. Default 2. */
+        @WithDefault("2")
+        @Min(1)
+        int maxRunning();
+
+        /** How long a finished job, with its report, is kept. Default 1h. */
+        @WithDefault("1h")
+        Duration keepFor();
+
+        /** Finished jobs kept at most; beyond it the oldest are dropped first. Default 100. */
+        @WithDefault("100")
+        @Min(1)
+        int maxKept();
     }
 }

@@ -1,6 +1,7 @@
 package io.nbo.decision;
 
 import io.nbo.context.CustomerContextRepository;
+import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.StoredCustomer;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
@@ -11,14 +12,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 
 /** Runs a {@link Simulation} over a sample of the customers stored in Redis. Blocks; off the request path. */
 public final class Simulator {
 
     /** Customers loaded per round trip batch. */
     private static final int BATCH = 200;
+
+    /**
+     * Tries per customer load. A long run makes thousands of loads under the short command timeout
+     * of the request path; one slow moment of Redis should not end it.
+     */
+    private static final int ATTEMPTS = 3;
+
+    /** Hears how a run goes, on the thread that runs it. */
+    public interface Progress {
+
+        /** The sample is drawn: at most this many customers will be simulated (fewer when fewer are stored). */
+        default void planned(int customers) {
+        }
+
+        /** A batch is done; {@code soFar} covers every customer simulated until now. Returns false to stop the run here. */
+        boolean batchDone(Simulation.Report soFar);
+    }
 
     private final CustomerContextRepository customers;
 
@@ -29,24 +47,43 @@ public final class Simulator {
     /**
      * Simulates the candidate (against {@code active}, if given) over up to {@code sample} stored customers.
      *
-     * @param progress told the number of customers done after each batch
+     * @return the report of every customer simulated; of those before the stop, when {@code progress} stopped the run
      */
     public Simulation.Report run(RuleSet candidate, RuleSet active, Channel channel, String placement, int limit,
-                                 Map<String, Object> context, int sample, Instant now, LongConsumer progress) throws Exception {
+                                 Map<String, Object> context, int sample, Instant now, Progress progress) throws Exception {
         Simulation simulation = new Simulation(new DecisionEngine(1, 20, 10_000, ScenarioRunner.BUDGET), candidate, active,
                 channel, placement, limit, context);
         List<String> ids = customers.sampleIds(sample);
+        progress.planned(ids.size());
         for (int from = 0; from < ids.size(); from += BATCH) {
+            List<String> batch = ids.subList(from, Math.min(from + BATCH, ids.size()));
             List<CompletableFuture<Optional<StoredCustomer>>> loads = new ArrayList<>();
-            for (String id : ids.subList(from, Math.min(from + BATCH, ids.size()))) {
+            for (String id : batch) {
                 loads.add(customers.load(id).toCompletableFuture());
             }
-            for (CompletableFuture<Optional<StoredCustomer>> load : loads) {
-                Optional<StoredCustomer> stored = load.get(10, TimeUnit.SECONDS);
+            for (int i = 0; i < batch.size(); i++) {
+                Optional<StoredCustomer> stored = load(batch.get(i), loads.get(i));
                 stored.ifPresent(s -> simulation.add(new Customer(s.id(), true, s.data(), now), now));
             }
-            progress.accept(simulation.customers());
+            if (!progress.batchDone(simulation.report())) {
+                break;
+            }
         }
         return simulation.report();
+    }
+
+    /** Waits for a load already sent, and sends it again when Redis was unavailable, up to {@link #ATTEMPTS} tries in all. */
+    private Optional<StoredCustomer> load(String id, CompletableFuture<Optional<StoredCustomer>> sent) throws Exception {
+        CompletableFuture<Optional<StoredCustomer>> load = sent;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return load.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (attempt == ATTEMPTS || !(e.getCause() instanceof RedisUnavailableException)) {
+                    throw e;
+                }
+                load = customers.load(id).toCompletableFuture();
+            }
+        }
     }
 }

@@ -1,5 +1,9 @@
 package io.nbo.rules;
 
+import static io.nbo.testing.RuleSets.BESTSELLERS_FIRST;
+import static io.nbo.testing.RuleSets.BROKEN;
+import static io.nbo.testing.RuleSets.activeVersion;
+import static io.nbo.testing.RuleSets.folder;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Validate, publish (gated by scenarios), list, show and roll back through the API; a second replica follows. */
@@ -33,31 +36,6 @@ class RuleSetLifecycleTest {
     public static class OwnApp implements QuarkusTestProfile {
     }
 
-    static final String EXTRA_RULE = """
-            package rules;
-            import io.nbo.model.*;
-
-            rule "Lifecycle test puts bestsellers first"
-            when
-                $r : Result()
-                Request(attr("test") == "lifecycle")
-                $o : Offer(id == "bestsellers-discovery")
-            then
-                $r.eligible($o, "test");
-                $r.boost($o, 1000, "test boost");
-            end
-            """;
-
-    static Map<String, String> rulesFolder() {
-        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
-        files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
-        return files;
-    }
-
-    static String activeVersion() {
-        return given().get("/v1/rulesets/active").then().statusCode(200).extract().jsonPath().getString("version");
-    }
-
     static JsonPath anonymousDecision() {
         return given().contentType(ContentType.JSON).body(Map.of("channel", "web", "limit", 3, "context", Map.of("test", "lifecycle")))
                 .post("/v1/decisions")
@@ -66,8 +44,8 @@ class RuleSetLifecycleTest {
 
     @Test
     void validateReportsEveryErrorWithFileLineAndColumn() {
-        Map<String, String> files = rulesFolder();
-        files.put("broken.drl", "package rules;\nimport io.nbo.model.*;\nrule \"Broken\"\nwhen\n  $r : Result(\nthen\nend\n");
+        Map<String, String> files = folder();
+        files.put("broken.drl", BROKEN);
 
         JsonPath report = given().contentType(ContentType.JSON).body(Map.of("files", files)).post("/v1/rulesets/validate")
                 .then().statusCode(200).extract().jsonPath();
@@ -77,29 +55,6 @@ class RuleSetLifecycleTest {
         // the parser notices the missing ')' at 'then' or 'end'
         assertThat(report.getInt("errors[0].line")).isBetween(6, 7);
         assertThat(report.getInt("errors[0].column")).isPositive();
-    }
-
-    @Test
-    void simulateShowsWhatACandidateWouldChangeForStoredCustomers() {
-        for (int i = 0; i < 20; i++) {
-            given().contentType(ContentType.JSON).body(io.nbo.testing.Customers.goldCartAbandoner()).put("/v1/customers/sim-" + i)
-                    .then().statusCode(200);
-        }
-        Map<String, String> candidate = rulesFolder();
-        candidate.put("zz-extra.drl", EXTRA_RULE);
-
-        JsonPath report = given().contentType(ContentType.JSON)
-                .body(Map.of("files", candidate, "sample", 20, "channel", "web", "context", Map.of("test", "lifecycle")))
-                .post("/v1/rulesets/simulate").then().statusCode(200).extract().jsonPath();
-
-        assertThat(report.getLong("customers")).isEqualTo(20);
-        assertThat(report.getLong("candidate.topOffers.bestsellers-discovery")).isEqualTo(20);
-        assertThat(report.getLong("topOfferChanged")).isEqualTo(20);
-        assertThat(report.getString("active.version")).isEqualTo(activeVersion());
-        assertThat(report.getLong("chosenDelta.bestsellers-discovery")).isEqualTo(20);
-
-        given().contentType(ContentType.JSON).body(Map.of("channel", "web", "sample", 1_000_000))
-                .post("/v1/rulesets/simulate").then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test
@@ -115,8 +70,8 @@ class RuleSetLifecycleTest {
             assertThat(replica.active().version()).isEqualTo(original);
 
             // a publish whose own scenario fails is refused whole
-            Map<String, String> failing = rulesFolder();
-            failing.put("zz-extra.drl", EXTRA_RULE);
+            Map<String, String> failing = folder();
+            failing.put("zz-extra.drl", BESTSELLERS_FIRST);
             failing.put("tests/zz-impossible.yaml", """
                     name: An offer that does not exist comes first
                     now: 2026-11-23T12:00:00Z
@@ -131,8 +86,8 @@ class RuleSetLifecycleTest {
             assertThat(activeVersion()).isEqualTo(original);
 
             // a good publish is compiled on the live replica first, then becomes active here and there
-            Map<String, String> good = rulesFolder();
-            good.put("zz-extra.drl", EXTRA_RULE);
+            Map<String, String> good = folder();
+            good.put("zz-extra.drl", BESTSELLERS_FIRST);
             replica.heartbeat();
             JsonPath answer = given().contentType(ContentType.JSON)
                     .body(Map.of("files", good, "author", "ana", "message", "bestsellers first")).post("/v1/rulesets")
@@ -206,8 +161,8 @@ class RuleSetLifecycleTest {
         }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
             publisher.poll();
-            Map<String, String> files = rulesFolder();
-            files.put("zz-extra.drl", EXTRA_RULE.replace("Lifecycle test", "Rollout test"));
+            Map<String, String> files = folder();
+            files.put("zz-extra.drl", BESTSELLERS_FIRST.replace("Lifecycle test", "Rollout test"));
 
             // a live replica that never answers: the version goes active after the timeout, and it is named
             // (old-build is not subscribed yet, so it is silent too)
@@ -221,7 +176,7 @@ class RuleSetLifecycleTest {
 
             // a replica that cannot compile the version stops it: nothing is activated anywhere
             old.sync().subscribe(RuleSetStore.PREPARE_CHANNEL);
-            files.put("zz-more.drl", EXTRA_RULE.replace("Lifecycle test", "Second rollout test"));
+            files.put("zz-more.drl", BESTSELLERS_FIRST.replace("Lifecycle test", "Second rollout test"));
             assertThatThrownBy(() -> publisher.publish(files, "cy", "refused by the old build"))
                     .isInstanceOfSatisfying(RuleSetRegistry.RefusedException.class, e -> assertThat(e.validation().errors())
                             .singleElement().satisfies(err -> {

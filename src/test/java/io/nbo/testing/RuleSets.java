@@ -1,0 +1,46 @@
+package io.nbo.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.nbo.rules.RuleSetCompiler;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Rule-set files for API tests, in one place. */
+public final class RuleSets {
+
+    /** Puts bestsellers first for requests with the context {@code test: lifecycle}, and changes nothing else. */
+    public static final String BESTSELLERS_FIRST = """
+            package rules;
+            import io.nbo.model.*;
+
+            rule "Lifecycle test puts bestsellers first"
+            when
+                $r : Result()
+                Request(attr("test") == "lifecycle")
+                $o : Offer(id == "bestsellers-discovery")
+            then
+                $r.eligible($o, "test");
+                $r.boost($o, 1000, "test boost");
+            end
+            """;
+
+    /** A rule whose condition never closes: the parser stops at line 6 or 7. */
+    public static final String BROKEN = "package rules;\nimport io.nbo.model.*;\nrule \"Broken\"\nwhen\n  $r : Result(\nthen\nend\n";
+
+    private RuleSets() {
+    }
+
+    /** The files of the rules folder, scenarios included, to change and upload. */
+    public static Map<String, String> folder() {
+        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
+        files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
+        return files;
+    }
+
+    /** The version serving on the application under test. */
+    public static String activeVersion() {
+        return given().get("/v1/rulesets/active").then().statusCode(200).extract().jsonPath().getString("version");
+    }
+}
