@@ -41,17 +41,17 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Blocking
 public class RuleSetResource {
 
-    static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
+    static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
 
     /** Rule-set files by name: DRL files, {@code offers.yaml}, and scenarios as {@code tests/<name>.yaml}. */
     public record Candidate(
             @Schema(description = "File name → content", example = "{\"cart.drl\": \"package rules; ...\", \"offers.yaml\": \"offers: ...\"}")
-            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml or tests/NAME.yaml") String, @NotNull String> files) {
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files) {
     }
 
     /** A candidate to publish, with who publishes it and why. */
     public record Publication(
-            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml or tests/NAME.yaml") String, @NotNull String> files,
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files,
             @NotBlank @Size(max = 200) String author,
             @NotBlank @Size(max = 2000) String message) {
     }

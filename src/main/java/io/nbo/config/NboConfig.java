@@ -96,6 +96,18 @@ public interface NboConfig {
         /** Prior trials of the propensity estimate (clicks + a) / (sent + b). Default 20 (a 5% prior). */
         @WithDefault("20")
         double priorTrials();
+
+        /**
+         * How long a decision that served offers to a known customer is kept, so that events naming
+         * it are attributed to its offers, channels and rule-set version. About 300 bytes each in
+         * Redis. Default 24h.
+         */
+        @WithDefault("24h")
+        Duration recordFor();
+
+        /** How long the daily report counters are kept. Default 400d. */
+        @WithDefault("400d")
+        Duration reportFor();
     }
 
     /** Simulations run as jobs through the API; jobs live in memory on the replica that runs them. */

@@ -93,7 +93,25 @@ final class CustomerCodec {
         for (Object e : (List<Object>) reply.get(4)) {
             recent.add(read((String) e, EVENT));
         }
-        return java.util.Optional.of(new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt));
+        List<io.nbo.model.Contact> contacts = new ArrayList<>();
+        StoredCustomer.Journey journey = null;
+        if (reply.size() > 6) {
+            List<Object> scored = (List<Object>) reply.get(5);
+            for (int i = 0; i + 1 < scored.size(); i += 2) {
+                io.nbo.model.Contact c = io.nbo.model.Contact.parse((String) scored.get(i),
+                        Instant.ofEpochMilli((long) Double.parseDouble((String) scored.get(i + 1))));
+                if (c != null) {
+                    contacts.add(c);
+                }
+            }
+            Map<String, String> j = new LinkedHashMap<>();
+            pairs(reply.get(6), j::put);
+            if (j.containsKey("offer") && j.containsKey("at")) {
+                journey = new StoredCustomer.Journey(j.get("offer"), Instant.ofEpochMilli(parseLong(j.get("at"))), j.get("decision"));
+            }
+        }
+        return java.util.Optional.of(new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt,
+                new io.nbo.model.ContactHistory(contacts), journey));
     }
 
     @SuppressWarnings("unchecked")

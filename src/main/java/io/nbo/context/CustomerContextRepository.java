@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class CustomerContextRepository {
 
+    // ARGV: recent events to read, contacts since (ms)
     private static final RedisScript LOAD = new RedisScript("""
             local recent = tonumber(ARGV[1])
             return {
@@ -21,7 +22,9 @@ public final class CustomerContextRepository {
               redis.call('HGETALL', KEYS[2]),
               redis.call('HGETALL', KEYS[3]),
               redis.call('GET', KEYS[4]) or '',
-              redis.call('LRANGE', KEYS[5], 0, recent - 1)
+              redis.call('LRANGE', KEYS[5], 0, recent - 1),
+              redis.call('ZRANGEBYSCORE', KEYS[6], ARGV[2], '+inf', 'WITHSCORES'),
+              redis.call('HGETALL', KEYS[8])
             }
             """, ScriptOutputType.MULTI);
 
@@ -49,6 +52,111 @@ public final class CustomerContextRepository {
             return 1
             """, ScriptOutputType.INTEGER);
 
+    // KEYS: contacts, journey, decision record, report counters of the day.
+    // ARGV: now, decision id, 'served'|'impression', pending hold ms, lookback ms, limit, record ttl s, version,
+    //       journey window ms, calling channel, report ttl s, candidate count, then per candidate:
+    //       offer, channel, group, check count, (per, max, window ms, policy) per check, record JSON fragment.
+    // Returns per candidate: 'ok' (served), the name of the cap it reached, or '' (not needed).
+    private static final RedisScript COMMIT = new RedisScript("""
+            local now, did, mode, hold = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
+            local lookback, limit, ttl, version = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+            local jwin, calling, reportTtl = tonumber(ARGV[9]), ARGV[10], tonumber(ARGV[11])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - lookback))
+            local entries = redis.call('ZRANGEBYSCORE', KEYS[1], now - lookback, '+inf', 'WITHSCORES')
+            local counted = {}
+            for i = 1, #entries, 2 do
+              local kind, offer, ch = string.match(entries[i], '^([^|]*)|([^|]*)|([^|]*)|')
+              local at = tonumber(entries[i + 1])
+              if (mode == 'served' and kind == 'served') or (mode ~= 'served' and (kind == 'impression' or (kind == 'pending' and at > now - hold))) then
+                counted[#counted + 1] = {offer, ch, at}
+              end
+            end
+            local kind = mode == 'served' and 'served' or 'pending'
+            local n, i = tonumber(ARGV[12]), 13
+            local chosen, groups, out, fragments = {}, {}, {}, {}
+            for c = 1, n do
+              local offer, ch, group, checks = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+              i = i + 4
+              local reached = ''
+              for k = 1, checks do
+                local per, max, win, name = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
+                i = i + 4
+                if reached == '' then
+                  local count = 0
+                  for _, e in ipairs(counted) do
+                    if e[3] > now - win and ((per == 'o' and e[1] == offer) or (per == 'c' and e[2] == ch)
+                        or (per == 'oc' and e[1] == offer and e[2] == ch)) then
+                      count = count + 1
+                    end
+                  end
+                  if count >= max then reached = name end
+                end
+              end
+              local fragment = ARGV[i]
+              i = i + 1
+              if #chosen >= limit or groups[group] then
+                out[c] = ''
+              elseif reached ~= '' then
+                out[c] = reached
+              else
+                chosen[#chosen + 1] = offer
+                groups[group] = true
+                redis.call('ZADD', KEYS[1], now, kind .. '|' .. offer .. '|' .. ch .. '|' .. did)
+                counted[#counted + 1] = {offer, ch, now}
+                fragments[#fragments + 1] = fragment
+                redis.call('HINCRBY', KEYS[4], offer .. '|' .. ch .. '|' .. version .. '|served', 1)
+                out[c] = 'ok'
+              end
+            end
+            if #chosen > 0 then
+              redis.call('EXPIRE', KEYS[4], reportTtl)
+              if ttl > 0 then
+                redis.call('SET', KEYS[3], '{"v":"' .. version .. '","c":"' .. calling .. '","at":' .. now .. ',"o":['
+                  .. table.concat(fragments, ',') .. ']}', 'EX', ttl)
+              end
+              local j = redis.call('HMGET', KEYS[2], 'offer', 'at')
+              if j[1] ~= chosen[1] or not j[2] or tonumber(j[2]) <= now - jwin then
+                redis.call('HSET', KEYS[2], 'offer', chosen[1], 'at', now, 'decision', did)
+              end
+            end
+            return out
+            """, ScriptOutputType.MULTI);
+
+    // KEYS: an offer's global count. ARGV: the cap. 1 when one more was taken, 0 when the cap is reached.
+    private static final RedisScript TAKE = new RedisScript("""
+            local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if taken >= tonumber(ARGV[1]) then
+              return 0
+            end
+            redis.call('INCR', KEYS[1])
+            return 1
+            """, ScriptOutputType.INTEGER);
+
+    /** A cap the commit checks again: count per {@code o} (offer), {@code c} (channel) or {@code oc}; at most {@code max} in the window. */
+    public record CapCheck(String per, int max, long windowMillis, String policy) {
+    }
+
+    /** An offer the decision may serve, best first: its channel, group, caps and its part of the decision record (JSON). */
+    public record Candidate(String offerId, String channel, String group, List<CapCheck> checks, String recordJson) {
+    }
+
+    /**
+     * What a decision serves, to check and record in one atomic step.
+     *
+     * @param countServed  caps count servings (true) or impressions plus pending servings (false)
+     * @param pendingHold  how long a pending serving counts when impressions count
+     * @param lookback     how much contact history to keep
+     * @param recordFor    how long the decision is kept for attribution
+     * @param journeyWindow how long a top offer stays the journey's
+     */
+    public record Commit(String decisionId, String ruleSetVersion, String callingChannel, Instant now, boolean countServed,
+                         java.time.Duration pendingHold, java.time.Duration lookback, int limit, java.time.Duration recordFor,
+                         java.time.Duration journeyWindow, java.time.Duration reportFor, List<Candidate> candidates) {
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd")
+            .withZone(java.time.ZoneOffset.UTC);
+
     private final RedisConnection redis;
     private final String recentLimit;
 
@@ -65,7 +173,13 @@ public final class CustomerContextRepository {
      * with {@link RedisUnavailableException} when Redis is down or too slow.
      */
     public CompletionStage<Optional<StoredCustomer>> load(String customerId) {
-        return guarded(() -> LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit)
+        return load(customerId, Instant.EPOCH);
+    }
+
+    /** The same, with the contact history since {@code contactsSince} and the current journey. */
+    public CompletionStage<Optional<StoredCustomer>> load(String customerId, Instant contactsSince) {
+        return guarded(() -> LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit,
+                        String.valueOf(contactsSince.toEpochMilli()))
                 .thenApply(reply -> CustomerCodec.fromReply(customerId, reply)));
     }
 
@@ -81,9 +195,52 @@ public final class CustomerContextRepository {
                 .thenApply(ignored -> null);
     }
 
+    /**
+     * Checks the caps of each candidate again against the stored contacts, in order, and serves the
+     * first {@code limit} that pass (one per group): records each as a contact, records the decision
+     * for attribution, counts it in the day's report and moves the journey, all atomically, so
+     * concurrent decisions for one customer cannot serve past a cap.
+     *
+     * @return per candidate: {@code ok} when served, the name of the cap it reached, or "" when not needed
+     */
+    public CompletionStage<List<String>> commit(String customerId, Commit c) {
+        String[] customer = KeySchema.keys(customerId);
+        String[] keys = {customer[KeySchema.CONTACTS], customer[KeySchema.JOURNEY], KeySchema.decision(customerId, c.decisionId()),
+                KeySchema.report(KeySchema.partition(customerId), DAY.format(c.now()))};
+        List<String> args = new java.util.ArrayList<>(List.of(String.valueOf(c.now().toEpochMilli()), c.decisionId(),
+                c.countServed() ? "served" : "impression", String.valueOf(c.pendingHold().toMillis()), String.valueOf(c.lookback().toMillis()),
+                String.valueOf(c.limit()), String.valueOf(c.recordFor().toSeconds()), c.ruleSetVersion(), String.valueOf(c.journeyWindow().toMillis()),
+                c.callingChannel(), String.valueOf(c.reportFor().toSeconds()), String.valueOf(c.candidates().size())));
+        for (Candidate candidate : c.candidates()) {
+            args.addAll(List.of(candidate.offerId(), candidate.channel(), candidate.group(), String.valueOf(candidate.checks().size())));
+            for (CapCheck check : candidate.checks()) {
+                args.addAll(List.of(check.per(), String.valueOf(check.max()), String.valueOf(check.windowMillis()), check.policy()));
+            }
+            args.add(candidate.recordJson());
+        }
+        return guarded(() -> COMMIT.<List<Object>>run(redis.commands(), keys, args.toArray(String[]::new))
+                .thenApply(reply -> reply.stream().map(String::valueOf).toList()));
+    }
+
+    /** Takes one serving of an offer's global cap; false when the cap is reached. */
+    public CompletionStage<Boolean> takeGlobal(String offerId, long max) {
+        return guarded(() -> TAKE.<Long>run(redis.commands(), new String[] {KeySchema.globalCount(offerId)}, String.valueOf(max))
+                .thenApply(taken -> taken == 1));
+    }
+
+    /** Gives back a serving taken from a global cap and not used. */
+    public CompletionStage<Void> releaseGlobal(String offerId) {
+        return guarded(() -> redis.commands().decr(KeySchema.globalCount(offerId)).thenApply(ignored -> null));
+    }
+
+    /** How many servings of an offer's global cap are taken. */
+    public CompletionStage<Long> globalTaken(String offerId) {
+        return guarded(() -> redis.commands().get(KeySchema.globalCount(offerId)).thenApply(v -> v == null ? 0L : Long.parseLong(v)));
+    }
+
     /** Loads the scripts into Redis ahead of use. */
     public static CompletionStage<String> loadScripts(RedisAsyncCommands<String, String> commands) {
-        return LOAD.load(commands).thenCompose(ignored -> UPSERT.load(commands));
+        return LOAD.load(commands).thenCompose(ignored -> UPSERT.load(commands)).thenCompose(ignored -> COMMIT.load(commands));
     }
 
     /**

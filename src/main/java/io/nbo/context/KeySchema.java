@@ -24,6 +24,7 @@ import java.util.zip.CRC32;
  * <tr><td>{@code nbo:{p:NNNN}:events}</td><td>stream</td><td>the partition's events, as applied, with their attribution</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:d:DECISION}</td><td>string</td><td>a recorded decision (JSON), for attribution; expires</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:report:YYYYMMDD}</td><td>hash</td><td>{@code offer|channel|version|metric} → count, per UTC day</td></tr>
+ * <tr><td>{@code nbo:{g:OFFER}:taken}</td><td>string</td><td>servings taken from an offer's global cap (its own slot)</td></tr>
  * </table>
  */
 public final class KeySchema {
@@ -111,6 +112,11 @@ public final class KeySchema {
     /** The report counters of a partition for one UTC day, {@code yyyyMMdd}. */
     public static String report(int partition, String day) {
         return partitionPrefix(partition) + "report:" + day;
+    }
+
+    /** Servings taken from an offer's global cap, across all customers. */
+    public static String globalCount(String offerId) {
+        return "nbo:{g:" + offerId + "}:taken";
     }
 
     /** The pattern of every customer's profile key, for SCAN. */

@@ -68,7 +68,15 @@ public record Decision(
     public record Notice(String code, String message) {
     }
 
-    /** An offer the rules made eligible that was not served. */
-    public record Suppression(String offerId, String code, String message) {
+    /** An offer the rules made eligible that was not served: a code, the policy that stopped it (if one did), and a sentence for an agent. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Suppression(
+            String offerId,
+            @Schema(description = "excluded, not_deliverable, no_consent, capped, suppressed, sold_out")
+            String code,
+            @Schema(description = "Why, in words an agent can read, e.g. \"capped: 3 impressions of this offer in 7 days (at most 3)\"")
+            String message,
+            @Schema(description = "The name of the contact policy (policies.yaml) that stopped it, when one did")
+            String policy) {
     }
 }

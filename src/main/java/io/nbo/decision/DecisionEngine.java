@@ -10,6 +10,7 @@ import io.nbo.model.Offer;
 import io.nbo.model.Request;
 import io.nbo.model.Result;
 import io.nbo.policy.ChannelPolicy;
+import io.nbo.policy.ContactPolicies;
 import io.nbo.rules.RuleSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,18 +21,22 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The pure part of a decision, with no I/O: run the rules, keep the offers a channel can carry,
- * score them (propensity × value × weight × context boost), and rank them, one per group.
+ * The pure part of a decision, with no I/O: run the rules, keep the offers a channel can carry and
+ * the contact policies allow (as far as the loaded history tells), score them (propensity × value ×
+ * weight × context boost), and rank them, one per group.
  */
 public final class DecisionEngine {
 
     /**
      * What the engine decided, before it is dressed as a response.
      *
-     * @param servable the offers that were eligible and had a channel, before ranking (best first)
+     * @param offers     the best {@code limit} offers, one per group, as the loaded history allows
+     * @param candidates every offer that may be served, best first (the journey's offer first), for
+     *                   the commit that checks the caps again atomically and picks the final offers
+     * @param servable   the offers that were eligible and had a channel, before ranking (best first)
      */
     public record Outcome(List<RankedOffer> offers, List<Suppression> suppressed, Channel preferredChannel,
-                          List<String> firedRules, List<Notice> notices, List<String> servable) {
+                          List<String> firedRules, List<Notice> notices, List<String> servable, List<RankedOffer> candidates) {
     }
 
     /** Notice code: the rules were stopped by the firing limit. */
@@ -66,6 +71,16 @@ public final class DecisionEngine {
     }
 
     public Outcome decide(RuleSet ruleSet, Customer customer, Request request, Channel calling, int limit, Instant now) {
+        return decide(ruleSet, customer, request, calling, limit, now, null);
+    }
+
+    /**
+     * @param journeyOffer the top offer of the customer's current journey, or null: it comes first
+     *                     whenever it may still be served, so every channel shows the same top offer
+     */
+    public Outcome decide(RuleSet ruleSet, Customer customer, Request request, Channel calling, int limit, Instant now,
+                          String journeyOffer) {
+        ContactPolicies policies = ruleSet.policies();
         RuleSet.Evaluation evaluation = ruleSet.evaluate(customer, request, now, maxFirings, budget);
         Result result = evaluation.result();
         List<Notice> notices = new ArrayList<>();
@@ -84,24 +99,49 @@ public final class DecisionEngine {
             if (offer == null || !verdict.isEligible()) {
                 if (offer != null && verdict.exclusion() != null && verdict.wasMadeEligible()) {
                     suppressed.add(new Suppression(offer.getId(), "excluded",
-                            sentence(verdict.exclusion())));
+                            sentence(verdict.exclusion()), null));
                 }
                 continue;
             }
             ChannelPolicy.Permitted permitted = ChannelPolicy.permitted(offer, customer, calling);
             if (permitted.isEmpty()) {
-                suppressed.add(new Suppression(offer.getId(), permitted.code(), permitted.message()));
+                suppressed.add(new Suppression(offer.getId(), permitted.code(), permitted.message(), null));
                 continue;
             }
-            Channel best = bestChannel(permitted.channels(), customer, result, calling);
+            ContactPolicies.Violation responded = policies.suppression(offer, customer.history(), now);
+            if (responded != null) {
+                suppressed.add(new Suppression(offer.getId(), responded.code(), responded.message(), responded.policy()));
+                continue;
+            }
+            List<Channel> open = new ArrayList<>();
+            ContactPolicies.Violation firstCap = null;
+            for (Channel c : permitted.channels()) {
+                ContactPolicies.Violation cap = policies.capped(offer, c, customer.history(), now);
+                if (cap == null) {
+                    open.add(c);
+                } else if (firstCap == null) {
+                    firstCap = cap;
+                }
+            }
+            if (open.isEmpty()) {
+                suppressed.add(new Suppression(offer.getId(), firstCap.code(), firstCap.message(), firstCap.policy()));
+                continue;
+            }
+            Channel best = bestChannel(open, customer, result, calling);
             double propensity = propensity(customer, best);
             double score = propensity * offer.getNetValue() * offer.getWeight() * verdict.boost();
             candidates.add(new Candidate(offer, best, propensity, score, verdict));
         }
 
-        candidates.sort(Comparator.comparingDouble(Candidate::score).reversed()
+        // The journey's offer first, while it may be served: the same top offer on every channel.
+        candidates.sort(Comparator.comparing((Candidate c) -> !c.offer().getId().equals(journeyOffer))
+                .thenComparing(Comparator.comparingDouble(Candidate::score).reversed())
                 .thenComparing(Comparator.comparingDouble((Candidate c) -> c.offer().getWeight()).reversed())
                 .thenComparing(c -> c.offer().getId()));
+        List<RankedOffer> all = new ArrayList<>();
+        for (Candidate c : candidates) {
+            all.add(toRanked(all.size() + 1, c));
+        }
         List<RankedOffer> ranked = new ArrayList<>();
         Set<String> groups = new HashSet<>();
         for (Candidate c : candidates) {
@@ -118,7 +158,7 @@ public final class DecisionEngine {
                     : "every eligible offer was suppressed; see suppressed"));
         }
         return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices,
-                candidates.stream().map(c -> c.offer().getId()).toList());
+                candidates.stream().map(c -> c.offer().getId()).toList(), all);
     }
 
     private static String sentence(Result.Reason reason) {

@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A decision from request to answer: take the active rule-set snapshot, load the customer's context
- * in one Redis round trip, run the engine (rules, channel policy, arbitration), count what was
- * served. It never fails: without Redis or rules it still answers, marked partial, and says why.
+ * and contact history in one Redis round trip, run the engine (rules, channel and contact policies,
+ * arbitration), then check the caps again and record what is served, atomically ({@link PolicyCommit}),
+ * and count it. It never fails: without Redis or rules it still answers, marked partial, and says why.
  */
 @ApplicationScoped
 public class DecisionService {
@@ -44,6 +45,7 @@ public class DecisionService {
     private final RuleSetRegistry rules;
     private final CustomerContextRepository customers;
     private final DecisionEngine engine;
+    private final PolicyCommit policies;
     private final MeterRegistry registry;
     private final Counter rulesFired;
     private final Clock clock = Clock.systemUTC();
@@ -53,6 +55,7 @@ public class DecisionService {
         this.customers = customers;
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
                 config.rules().timeBudget());
+        this.policies = new PolicyCommit(customers, registry, config.decision().recordFor(), config.decision().reportFor());
         this.registry = registry;
         this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
     }
@@ -67,43 +70,60 @@ public class DecisionService {
         long start = System.nanoTime();
         RuleSet ruleSet = rules.active();
         Instant now = clock.instant();
-        return load(ask.customerId(), now).thenApplyAsync(loaded -> {
-            Decision decision = decide(ask, ruleSet, loaded, now);
-            record(decision, ask.channel(), start);
-            return decision;
-        }, continueOn);
+        Instant historySince = ruleSet == null ? now : now.minus(ruleSet.policies().lookback());
+        return load(ask.customerId(), historySince, now)
+                .thenComposeAsync(loaded -> decide(ask, ruleSet, loaded, now), continueOn)
+                .thenApplyAsync(decision -> {
+                    record(decision, ask.channel(), start);
+                    return decision;
+                }, continueOn);
     }
 
-    /** The customer, or why we decide without them. */
-    private record Loaded(Customer customer, Notice notice, boolean degraded) {
+    /** The customer and their journey, or why we decide without them. */
+    private record Loaded(Customer customer, StoredCustomer.Journey journey, Notice notice, boolean degraded) {
     }
 
-    private CompletionStage<Loaded> load(String customerId, Instant now) {
+    private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now) {
         if (customerId == null) {
-            return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now),
+            return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
                     new Notice("anonymous", "no customer id: decided on the request context alone"), false));
         }
         CompletionStage<Optional<StoredCustomer>> read;
         try {
-            read = customers.load(customerId);
+            read = customers.load(customerId, historySince);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
         return read.handle((stored, error) -> {
             if (error != null) {
                 LOG.warnf("customer context unavailable, deciding without it: %s", rootMessage(error));
-                return new Loaded(Customer.unknown(customerId, now),
+                return new Loaded(Customer.unknown(customerId, now), null,
                         new Notice("context_unavailable", "customer data could not be read in time; decided on the request context alone"), true);
             }
             if (stored.isEmpty()) {
-                return new Loaded(Customer.unknown(customerId, now),
+                return new Loaded(Customer.unknown(customerId, now), null,
                         new Notice("unknown_customer", "no data stored for this customer: decided on the request context alone"), false);
             }
-            return new Loaded(new Customer(customerId, true, stored.get().data(), now), null, false);
+            StoredCustomer s = stored.get();
+            return new Loaded(new Customer(customerId, true, s.data(), s.history(), now), s.journey(), null, false);
         });
     }
 
-    private Decision decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now) {
+    /**
+     * The journey's top offer while it holds: within the window, and not responded to since
+     * (a response lets the customer move on to the next best offer).
+     */
+    private static String journeyOffer(Loaded loaded, RuleSet ruleSet, Instant now) {
+        StoredCustomer.Journey j = loaded.journey();
+        if (j == null || !j.since().plus(ruleSet.policies().journeyWindow()).isAfter(now)) {
+            return null;
+        }
+        boolean responded = loaded.customer().history().count(c -> c.offerId().equals(j.offerId()) && !c.kind().equals("served")
+                && !c.kind().equals("pending") && !c.kind().equals("impression"), j.since()) > 0;
+        return responded ? null : j.offerId();
+    }
+
+    private CompletionStage<Decision> decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now) {
         String id = UUID.randomUUID().toString();
         List<Notice> notices = new ArrayList<>();
         if (loaded.notice() != null) {
@@ -111,25 +131,43 @@ public class DecisionService {
         }
         if (ruleSet == null) {
             notices.add(new Notice("no_rule_set", "no rule set has compiled yet; see /q/health"));
-            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now, List.of(), null, true, notices, List.of());
+            return CompletableFuture.completedFuture(
+                    new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now, List.of(), null, true, notices, List.of()));
         }
         Request request = new Request(ask.channel().id(), ask.placement(), ask.page(), ask.device(), ask.context());
         DecisionEngine.Outcome out;
         try {
-            out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now);
+            out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now, journeyOffer(loaded, ruleSet, now));
         } catch (RuntimeException e) {
             // A rule that throws must not turn into a 500 for the channel.
             LOG.errorf(e, "rule set %s failed to evaluate", ruleSet.version());
             notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
-            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, List.of(), null, true, notices, List.of());
+            return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(),
+                    now, List.of(), null, true, notices, List.of()));
         }
         rulesFired.increment(out.firedRules().size());
-        notices.addAll(out.notices());
-        // Partial: decided without the customer's data, or the rules were cut short.
-        boolean partial = loaded.notice() != null || out.notices().stream()
-                .anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT) || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
-        return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, out.offers(),
-                out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, notices, out.suppressed());
+        for (Decision.Suppression s : out.suppressed()) {
+            if (s.policy() != null) {
+                registry.counter(NboMetrics.POLICY_SUPPRESSIONS, "policy", s.policy(), "code", s.code()).increment();
+            }
+        }
+        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApply(served -> {
+            List<Notice> all = new ArrayList<>(notices);
+            all.addAll(out.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
+            all.addAll(served.notices());
+            List<Decision.Suppression> suppressed = new ArrayList<>(out.suppressed());
+            suppressed.addAll(served.suppressed());
+            if (served.offers().isEmpty()) {
+                all.add(new Notice("no_eligible_offer", out.candidates().isEmpty() && suppressed.isEmpty()
+                        ? "no rule made an offer eligible for this customer and request"
+                        : "every eligible offer was suppressed; see suppressed"));
+            }
+            // Partial: decided without the customer's data, the rules were cut short, or the policies could not be checked.
+            boolean partial = loaded.notice() != null || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT)
+                    || n.code().equals(DecisionEngine.RULE_TIME_BUDGET) || n.code().equals(PolicyCommit.POLICY_UNCHECKED));
+            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
+                    out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, all, suppressed);
+        });
     }
 
     private void record(Decision decision, Channel channel, long start) {

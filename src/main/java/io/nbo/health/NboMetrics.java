@@ -20,6 +20,11 @@ public final class NboMetrics {
     /** Timer of compiling a rule set. */
     public static final String RULESET_COMPILE = "nbo.ruleset.compile";
 
+    /** Counter of offers the contact policies stopped; tags {@code policy} (its name in policies.yaml), {@code code} (capped, suppressed, sold_out). */
+    public static final String POLICY_SUPPRESSIONS = "nbo.policy.suppressions";
+    /** Counter of caps checked atomically when serving; tag {@code result} (passed, capped). */
+    public static final String POLICY_CAP_CHECKS = "nbo.policy.cap.checks";
+
     private NboMetrics() {
     }
 }

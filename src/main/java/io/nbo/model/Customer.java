@@ -20,12 +20,18 @@ public final class Customer {
     private final String id;
     private final boolean known;
     private final CustomerData data;
+    private final ContactHistory history;
     private final Instant now;
 
     public Customer(String id, boolean known, CustomerData data, Instant now) {
+        this(id, known, data, ContactHistory.EMPTY, now);
+    }
+
+    public Customer(String id, boolean known, CustomerData data, ContactHistory history, Instant now) {
         this.id = id;
         this.known = known;
         this.data = data;
+        this.history = history;
         this.now = now;
     }
 
@@ -157,6 +163,32 @@ public final class Customer {
         return (int) data.recent().stream()
                 .filter(e -> e.type().equals(type) && value.equals(e.attr(attribute)) && !e.at().isBefore(since))
                 .count();
+    }
+
+    /** Offers served to and responses of this customer, as far back as the contact policies look. */
+    public ContactHistory history() {
+        return history;
+    }
+
+    /**
+     * How many times an offer was shown (impressions reported by a channel) in the last {@code days}
+     * days, e.g. {@code Customer(timesShown("free-shipping", 7) < 2)}.
+     */
+    public long timesShown(String offerId, int days) {
+        return history.count("impression", offerId, null, Duration.ofDays(days), now);
+    }
+
+    /**
+     * How many responses of a kind ({@code click}, {@code accept}, {@code reject}, {@code dismiss},
+     * {@code conversion}) the customer gave to an offer in the last {@code days} days.
+     */
+    public long responses(String kind, String offerId, int days) {
+        return history.count(kind, offerId, null, Duration.ofDays(days), now);
+    }
+
+    /** How many offers were shown to the customer on a channel (impressions) in the last {@code days} days. */
+    public long contactsOn(String channel, int days) {
+        return history.count("impression", null, channel, Duration.ofDays(days), now);
     }
 
     /** The month of the decision (1-12, UTC), e.g. {@code number("birthMonth") == currentMonth()}. */

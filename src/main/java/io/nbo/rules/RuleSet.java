@@ -5,6 +5,7 @@ import io.nbo.model.Offer;
 import io.nbo.model.Request;
 import io.nbo.model.Result;
 import io.nbo.offers.OfferCatalog;
+import io.nbo.policy.ContactPolicies;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,7 @@ import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.runtime.KieSession;
 
 /**
- * One compiled, immutable version of the rules folder: the DRL knowledge base and the offer catalog,
+ * One compiled, immutable version of the rules folder: the DRL knowledge base, the offer catalog and the contact policies,
  * identified by a hash of their content. Safe to share between threads; each evaluation gets its own
  * session, always disposed.
  */
@@ -27,14 +28,16 @@ public final class RuleSet {
     private final String version;
     private final KieBase kieBase;
     private final OfferCatalog catalog;
+    private final ContactPolicies policies;
     private final List<String> files;
     private final int ruleCount;
     private final Instant compiledAt;
 
-    RuleSet(String version, KieBase kieBase, OfferCatalog catalog, List<String> files, Instant compiledAt) {
+    RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, List<String> files, Instant compiledAt) {
         this.version = version;
         this.kieBase = kieBase;
         this.catalog = catalog;
+        this.policies = policies;
         this.files = List.copyOf(files);
         this.ruleCount = kieBase.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
         this.compiledAt = compiledAt;
@@ -47,6 +50,11 @@ public final class RuleSet {
 
     public OfferCatalog catalog() {
         return catalog;
+    }
+
+    /** The contact policies of {@code policies.yaml}; {@link ContactPolicies#NONE} when the folder has none. */
+    public ContactPolicies policies() {
+        return policies;
     }
 
     /** The DRL and catalog file names this version was compiled from. */

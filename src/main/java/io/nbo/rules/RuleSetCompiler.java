@@ -4,6 +4,9 @@ import io.nbo.model.SourceError;
 import io.nbo.offers.InvalidCatalogException;
 import io.nbo.offers.OfferCatalog;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.policy.ContactPolicies;
+import io.nbo.policy.InvalidPoliciesException;
+import io.nbo.policy.PolicyLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +83,7 @@ public final class RuleSetCompiler {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : entries.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME))) {
+                if (Files.isRegularFile(p) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME) || name.equals(PolicyLoader.FILE_NAME))) {
                     files.put(name, Files.readString(p, StandardCharsets.UTF_8));
                 }
             }
@@ -115,7 +118,8 @@ public final class RuleSetCompiler {
 
     /** Whether a file of a rule set decides anything (DRL or the catalog), as opposed to a scenario. */
     public static boolean isRuleFile(String name) {
-        return !name.startsWith(TESTS) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME));
+        return !name.startsWith(TESTS) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME)
+                || name.equals(PolicyLoader.FILE_NAME));
     }
 
     /**
@@ -170,6 +174,15 @@ public final class RuleSetCompiler {
                 errors.addAll(e.errors());
             }
         }
+        ContactPolicies policies = ContactPolicies.NONE;
+        String policiesText = files.get(PolicyLoader.FILE_NAME);
+        if (policiesText != null && catalog != null) {
+            try {
+                policies = PolicyLoader.parse(PolicyLoader.FILE_NAME, policiesText, catalog.all());
+            } catch (InvalidPoliciesException e) {
+                errors.addAll(e.errors());
+            }
+        }
         List<String> drlFiles = files.keySet().stream().filter(n -> isRuleFile(n) && n.endsWith(".drl")).sorted().toList();
         if (drlFiles.isEmpty()) {
             errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
@@ -181,7 +194,7 @@ public final class RuleSetCompiler {
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
-        return new RuleSet(versionOf(files), kieBase, catalog, files.keySet().stream().filter(RuleSetCompiler::isRuleFile).toList(),
+        return new RuleSet(versionOf(files), kieBase, catalog, policies, files.keySet().stream().filter(RuleSetCompiler::isRuleFile).toList(),
                 clock.instant());
     }
 

@@ -101,7 +101,7 @@ class DecisionEngineTest {
                 .doesNotContain(org.assertj.core.groups.Tuple.tuple("boosted-only", "excluded"));
         assertThat(out.suppressed()).extracting(Suppression::offerId).doesNotContain("expired");
         // the web cannot deliver an email-only offer
-        assertThat(out.suppressed()).contains(new Suppression("mail-only", "not_deliverable", "has no creative for what web can deliver (web)"));
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", "not_deliverable", "has no creative for what web can deliver (web)", null));
     }
 
     @Test
@@ -129,7 +129,7 @@ class DecisionEngineTest {
         var out = decide(customer(Map.of("email", false), Map.of()), null, Channel.CALL_CENTER, 5);
 
         assertThat(out.offers()).isEmpty();
-        assertThat(out.suppressed()).contains(new Suppression("mail-only", "no_consent", "customer has not consented to email"));
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", "no_consent", "customer has not consented to email", null));
     }
 
     @Test

@@ -1,0 +1,199 @@
+package io.nbo.decision;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.nbo.context.CustomerContextRepository;
+import io.nbo.context.CustomerContextRepository.CapCheck;
+import io.nbo.decision.Decision.Notice;
+import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.decision.Decision.Suppression;
+import io.nbo.health.NboMetrics;
+import io.nbo.model.Channel;
+import io.nbo.model.Offer;
+import io.nbo.policy.ContactPolicies;
+import io.nbo.rules.RuleSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The policy step of a decision that needs Redis: take servings of global caps, then check the
+ * customer's caps again and record what is served, the decision and the journey in one atomic
+ * script; give back global servings that were not used. It never fails: when Redis cannot be
+ * reached, it serves what the engine chose, minus offers under a global cap, and says so.
+ */
+final class PolicyCommit {
+
+    /** The offers finally served, what the policies stopped on the way, and notices. */
+    record Served(List<RankedOffer> offers, List<Suppression> suppressed, List<Notice> notices) {
+    }
+
+    /** Notice code: the contact policies could not be checked against Redis. */
+    static final String POLICY_UNCHECKED = "policy_unchecked";
+    /** How long the contact history is kept at least, whatever the policies look back. */
+    static final Duration HISTORY = Duration.ofDays(90);
+
+    private final CustomerContextRepository customers;
+    private final MeterRegistry registry;
+    private final Duration recordFor;
+    private final Duration reportFor;
+
+    PolicyCommit(CustomerContextRepository customers, MeterRegistry registry, Duration recordFor, Duration reportFor) {
+        this.customers = customers;
+        this.registry = registry;
+        this.recordFor = recordFor;
+        this.reportFor = reportFor;
+    }
+
+    /**
+     * @param customerId    null for an anonymous visitor: global caps only
+     * @param storeReadable false when the customer's context could not be read: the caps cannot be checked
+     */
+    CompletionStage<Served> serve(String customerId, boolean storeReadable, RuleSet ruleSet, String decisionId, Channel calling,
+                                  int limit, Instant now, DecisionEngine.Outcome out) {
+        ContactPolicies policies = ruleSet.policies();
+        List<RankedOffer> candidates = out.candidates();
+        if (!storeReadable) {
+            List<RankedOffer> open = candidates.stream().filter(c -> policies.globalCap(c.offerId()) == null).toList();
+            return CompletableFuture.completedFuture(new Served(firstPerGroup(open, limit), List.of(),
+                    List.of(new Notice(POLICY_UNCHECKED, "contact policies could not be checked; offers under a global cap were left out"))));
+        }
+        // Take global servings for the offers that would be chosen; the safe way round: a serving
+        // taken and not used is given back, and if that fails the cap is under-used, never exceeded.
+        List<RankedOffer> tentative = firstPerGroup(candidates, limit);
+        List<CompletableFuture<Boolean>> takes = new ArrayList<>();
+        for (RankedOffer c : tentative) {
+            ContactPolicies.GlobalCap cap = policies.globalCap(c.offerId());
+            takes.add(cap == null ? CompletableFuture.completedFuture(true) : customers.takeGlobal(c.offerId(), cap.max()).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(takes.toArray(CompletableFuture[]::new)).handle((ignored, error) -> {
+            Set<String> taken = new HashSet<>();
+            Set<String> soldOut = new HashSet<>();
+            for (int i = 0; i < tentative.size(); i++) {
+                String offer = tentative.get(i).offerId();
+                if (policies.globalCap(offer) == null) {
+                    continue;
+                }
+                Boolean ok = takes.get(i).isCompletedExceptionally() ? null : takes.get(i).join();
+                if (Boolean.TRUE.equals(ok)) {
+                    taken.add(offer);
+                } else if (Boolean.FALSE.equals(ok)) {
+                    soldOut.add(offer);
+                }
+            }
+            return new Object[] {taken, soldOut};
+        }).thenCompose(pair -> {
+            @SuppressWarnings("unchecked") Set<String> taken = (Set<String>) pair[0];
+            @SuppressWarnings("unchecked") Set<String> soldOut = (Set<String>) pair[1];
+            List<Suppression> suppressed = new ArrayList<>();
+            for (String offer : soldOut) {
+                ContactPolicies.GlobalCap cap = policies.globalCap(offer);
+                suppressed.add(new Suppression(offer, "sold_out", String.format(Locale.ROOT,
+                        "sold out: all %d servings of this offer are taken", cap.max()), cap.name()));
+                count(cap.name(), "sold_out");
+            }
+            // Offers under a global cap are only served with a serving taken for them.
+            List<RankedOffer> open = candidates.stream()
+                    .filter(c -> policies.globalCap(c.offerId()) == null || taken.contains(c.offerId())).toList();
+            if (customerId == null) {
+                List<RankedOffer> chosen = firstPerGroup(open, limit);
+                release(taken, chosen);
+                return CompletableFuture.completedFuture(new Served(rerank(chosen), suppressed, List.of()));
+            }
+            return commit(customerId, ruleSet, decisionId, calling, limit, now, open).handle((served, error) -> {
+                if (error != null) {
+                    // The caps could not be checked: serve what the engine chose, as the history loaded allowed.
+                    List<RankedOffer> chosen = firstPerGroup(open, limit);
+                    release(taken, chosen);
+                    return new Served(rerank(chosen), suppressed,
+                            List.of(new Notice(POLICY_UNCHECKED, "contact policies could not be recorded; caps were checked against the history read")));
+                }
+                release(taken, served.offers());
+                List<Suppression> all = new ArrayList<>(suppressed);
+                all.addAll(served.suppressed());
+                return new Served(rerank(served.offers()), all, List.of());
+            });
+        });
+    }
+
+    private CompletionStage<Served> commit(String customerId, RuleSet ruleSet, String decisionId, Channel calling, int limit, Instant now,
+                                           List<RankedOffer> open) {
+        ContactPolicies policies = ruleSet.policies();
+        List<CustomerContextRepository.Candidate> commitCandidates = new ArrayList<>();
+        for (RankedOffer c : open) {
+            Offer offer = ruleSet.catalog().find(c.offerId()).orElseThrow();
+            List<CapCheck> checks = policies.checks(offer, Channel.fromId(c.channel()).orElseThrow()).stream()
+                    .map(k -> new CapCheck(k.per(), k.max(), k.windowMillis(), k.policy())).toList();
+            commitCandidates.add(new CustomerContextRepository.Candidate(c.offerId(), c.channel(), c.group(), checks, recordJson(c)));
+        }
+        Duration lookback = policies.lookback().compareTo(HISTORY) > 0 ? policies.lookback() : HISTORY;
+        var commit = new CustomerContextRepository.Commit(decisionId, ruleSet.version(), calling.id(), now,
+                policies.counting() == ContactPolicies.Counting.SERVED, policies.pendingHold(), lookback, limit, recordFor,
+                policies.journeyWindow(), reportFor, commitCandidates);
+        return customers.commit(customerId, commit).thenApply(results -> {
+            List<RankedOffer> chosen = new ArrayList<>();
+            List<Suppression> capped = new ArrayList<>();
+            for (int i = 0; i < results.size(); i++) {
+                String r = results.get(i);
+                if (r.equals("ok")) {
+                    chosen.add(open.get(i));
+                    if (!commitCandidates.get(i).checks().isEmpty()) {
+                        registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "passed").increment();
+                    }
+                } else if (!r.isEmpty()) {
+                    capped.add(new Suppression(open.get(i).offerId(), "capped", policies.describe(r), r));
+                    registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "capped").increment();
+                    count(r, "capped");
+                }
+            }
+            return new Served(chosen, capped, List.of());
+        });
+    }
+
+    private void release(Set<String> taken, List<RankedOffer> chosen) {
+        Set<String> used = new HashSet<>();
+        chosen.forEach(c -> used.add(c.offerId()));
+        for (String offer : taken) {
+            if (!used.contains(offer)) {
+                customers.releaseGlobal(offer);
+            }
+        }
+    }
+
+    private void count(String policy, String code) {
+        registry.counter(NboMetrics.POLICY_SUPPRESSIONS, "policy", policy, "code", code).increment();
+    }
+
+    /** The first {@code limit} offers, one per group. */
+    static List<RankedOffer> firstPerGroup(List<RankedOffer> ordered, int limit) {
+        List<RankedOffer> out = new ArrayList<>();
+        Set<String> groups = new HashSet<>();
+        for (RankedOffer c : ordered) {
+            if (out.size() < limit && groups.add(c.group())) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    private static List<RankedOffer> rerank(List<RankedOffer> offers) {
+        List<RankedOffer> out = new ArrayList<>();
+        for (RankedOffer o : offers) {
+            out.add(new RankedOffer(out.size() + 1, o.offerId(), o.name(), o.group(), o.channel(), o.creative(), o.score(), o.scoreParts(),
+                    o.rules(), o.reasons()));
+        }
+        return out;
+    }
+
+    /** The offer's part of the recorded decision, as events read it back for attribution. */
+    static String recordJson(RankedOffer c) {
+        Decision.ScoreParts p = c.scoreParts();
+        return "{\"id\":\"" + c.offerId() + "\",\"ch\":\"" + c.channel() + "\",\"s\":" + c.score() + ",\"p\":["
+                + p.propensity() + "," + p.value() + "," + p.weight() + "," + p.contextBoost() + "]}";
+    }
+}
