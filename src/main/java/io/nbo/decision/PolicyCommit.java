@@ -25,7 +25,8 @@ import java.util.concurrent.CompletionStage;
  * The policy step of a decision that needs Redis: take servings of global caps, then check the
  * customer's caps again and record what is served, the decision and the journey in one atomic
  * script; give back global servings that were not used. It never fails: when Redis cannot be
- * reached, it serves what the engine chose, minus offers under a global cap, and says so.
+ * reached or answers too late, it serves only offers that no cap covers, and says so, so that a cap
+ * holds exactly even then (a commit that timed out may still have been applied).
  */
 final class PolicyCommit {
 
@@ -59,9 +60,7 @@ final class PolicyCommit {
         ContactPolicies policies = ruleSet.policies();
         List<RankedOffer> candidates = out.candidates();
         if (!storeReadable) {
-            List<RankedOffer> open = candidates.stream().filter(c -> policies.globalCap(c.offerId()) == null).toList();
-            return CompletableFuture.completedFuture(new Served(firstPerGroup(open, limit), List.of(),
-                    List.of(new Notice(POLICY_UNCHECKED, "contact policies could not be checked; offers under a global cap were left out"))));
+            return CompletableFuture.completedFuture(uncapped(ruleSet, candidates, limit, Set.of()));
         }
         // Take global servings for the offers that would be chosen; the safe way round: a serving
         // taken and not used is given back, and if that fails the cap is under-used, never exceeded.
@@ -107,11 +106,11 @@ final class PolicyCommit {
             }
             return commit(customerId, ruleSet, decisionId, calling, limit, now, open).handle((served, error) -> {
                 if (error != null) {
-                    // The caps could not be checked: serve what the engine chose, as the history loaded allowed.
-                    List<RankedOffer> chosen = firstPerGroup(open, limit);
-                    release(taken, chosen);
-                    return new Served(rerank(chosen), suppressed,
-                            List.of(new Notice(POLICY_UNCHECKED, "contact policies could not be recorded; caps were checked against the history read")));
+                    Served safe = uncapped(ruleSet, open, limit, taken);
+                    release(taken, safe.offers());
+                    List<Suppression> all = new ArrayList<>(suppressed);
+                    all.addAll(safe.suppressed());
+                    return new Served(safe.offers(), all, safe.notices());
                 }
                 release(taken, served.offers());
                 List<Suppression> all = new ArrayList<>(suppressed);
@@ -119,6 +118,18 @@ final class PolicyCommit {
                 return new Served(rerank(served.offers()), all, List.of());
             });
         });
+    }
+
+    /** Only the offers no cap covers: what may be served when the caps cannot be checked. */
+    private static Served uncapped(RuleSet ruleSet, List<RankedOffer> candidates, int limit, Set<String> taken) {
+        ContactPolicies policies = ruleSet.policies();
+        List<RankedOffer> open = candidates.stream().filter(c -> {
+            Offer offer = ruleSet.catalog().find(c.offerId()).orElseThrow();
+            return policies.checks(offer, Channel.fromId(c.channel()).orElseThrow()).isEmpty()
+                    && (policies.globalCap(c.offerId()) == null || taken.contains(c.offerId()));
+        }).toList();
+        return new Served(rerank(firstPerGroup(open, limit)), List.of(), List.of(new Notice(POLICY_UNCHECKED,
+                "contact policies could not be checked in time; offers under a cap were left out")));
     }
 
     private CompletionStage<Served> commit(String customerId, RuleSet ruleSet, String decisionId, Channel calling, int limit, Instant now,

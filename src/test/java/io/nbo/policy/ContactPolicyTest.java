@@ -1,0 +1,234 @@
+package io.nbo.policy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nbo.context.KeySchema;
+import io.nbo.context.RedisConnection;
+import io.nbo.testing.Customers;
+import io.nbo.testing.RedisServerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The contact policies of rules/policies.yaml hold on real decisions against a real Redis, also under concurrency. */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+@TestProfile(ContactPolicyTest.PolicyRules.class)
+class ContactPolicyTest {
+
+    /** The demo rules, plus an offer that only the request {@code test: global} makes eligible, with a global cap of 2. */
+    public static class PolicyRules implements QuarkusTestProfile {
+        // A fixed path: this class is loaded by both the test's and the application's class loader.
+        static final Path DIR = Path.of("target", "rules-policy-test").toAbsolutePath();
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Files.createDirectories(DIR);
+                try (Stream<Path> old = Files.list(DIR)) {
+                    for (Path f : old.filter(Files::isRegularFile).toList()) {
+                        Files.delete(f);
+                    }
+                }
+                try (Stream<Path> files = Files.list(Path.of("rules"))) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        Files.copy(f, DIR.resolve(f.getFileName()));
+                    }
+                }
+                Files.writeString(DIR.resolve("offers.yaml"), Files.readString(DIR.resolve("offers.yaml")) + """
+
+                          - id: policy-test-coupon
+                            name: A coupon with two servings in all
+                            group: policy-test
+                            value: 1000.0
+                            channels:
+                              web: {headline: "Coupon", body: "Two in all."}
+                        """);
+                Files.writeString(DIR.resolve("zz-policy-test.drl"), """
+                        package rules;
+                        import io.nbo.model.*;
+
+                        rule "Policy test offers the coupon"
+                        when
+                            $r : Result()
+                            Request(attr("test") == "global")
+                            $o : Offer(id == "policy-test-coupon")
+                        then
+                            $r.eligible($o, "test");
+                        end
+                        """);
+                Files.writeString(DIR.resolve("policies.yaml"), Files.readString(DIR.resolve("policies.yaml")) + """
+                          - name: policy-test-coupons
+                            offer: policy-test-coupon
+                            max: 2
+                        """);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            // Generous timeouts: these tests are about policies, not about a slow machine.
+            return Map.of("nbo.rules.dir", DIR.toString(), "nbo.redis.timeout", "5s", "nbo.rules.time-budget", "5s");
+        }
+    }
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static RedisConnection redis;
+
+    @BeforeAll
+    static void connect() {
+        redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(2), null);
+    }
+
+    @AfterAll
+    static void close() {
+        redis.close();
+    }
+
+    static void store(String id) {
+        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/" + id).then().statusCode(200);
+    }
+
+    static JsonPath decide(Map<String, Object> body) {
+        return given().contentType(ContentType.JSON).body(body).post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+    }
+
+    static <T> List<T> concurrently(int n, Callable<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    return call.call();
+                }));
+            }
+            start.countDown();
+            List<T> out = new ArrayList<>();
+            for (Future<T> f : futures) {
+                out.add(f.get(60, TimeUnit.SECONDS));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static List<String> contacts(String customerId) throws Exception {
+        return redis.commands().zrange(KeySchema.keys(customerId)[KeySchema.CONTACTS], 0, -1).get(2, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void fiftySimultaneousDecisionsForOneCustomerNeverServeAnOfferPastItsCap() throws Exception {
+        store("cap-1");
+
+        List<JsonPath> answers = concurrently(50, () -> decide(Map.of("customerId", "cap-1", "channel", "web", "limit", 1)));
+
+        Map<String, Long> served = answers.stream().flatMap(a -> a.getList("offers.offerId", String.class).stream())
+                .collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting()));
+        // offer-3-per-week: at most 3 servings of an offer (pending their impressions) in 7 days
+        assertThat(served).isNotEmpty().allSatisfy((offer, n) -> assertThat(n).as(offer).isLessThanOrEqualTo(3));
+        Map<String, Long> stored = contacts("cap-1").stream().map(m -> m.split("\\|")[1])
+                .collect(Collectors.groupingBy(o -> o, TreeMap::new, Collectors.counting()));
+        assertThat(stored).isEqualTo(served);
+        // the best offers went three times each, then were capped, and the answers say so
+        String best = served.entrySet().stream().filter(e -> e.getValue() == 3).map(Map.Entry::getKey).findFirst().orElseThrow();
+        JsonPath later = decide(Map.of("customerId", "cap-1", "channel", "web", "limit", 1));
+        assertThat(later.getList("suppressed.findAll { it.code == 'capped' }.policy", String.class)).contains("offer-3-per-week");
+        assertThat(later.getString("suppressed.find { it.offerId == '" + best + "' }.message")).startsWith("capped: 3 impressions of this offer in 7 days");
+    }
+
+    @Test
+    void anAcceptOnAnyChannelSuppressesThatOfferOnAllChannels() throws Exception {
+        store("accept-1");
+        String top = decide(Map.of("customerId", "accept-1", "channel", "web")).getString("offers[0].offerId");
+        redis.commands().zadd(KeySchema.keys("accept-1")[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "accept|" + top + "|web|evt-1")
+                .get(2, TimeUnit.SECONDS);
+
+        for (String channel : List.of("web", "call_center", "app")) {
+            JsonPath after = decide(Map.of("customerId", "accept-1", "channel", channel, "limit", 5));
+            assertThat(after.getList("offers.offerId")).as(channel).doesNotContain(top);
+            assertThat(after.getString("suppressed.find { it.offerId == '" + top + "' }.policy")).as(channel).isEqualTo("accepted");
+            assertThat(after.getString("suppressed.find { it.offerId == '" + top + "' }.message")).startsWith("suppressed: accepted on web");
+        }
+    }
+
+    @Test
+    void theTopOfferFollowsTheCustomerAcrossChannelsUntilTheyRespond() throws Exception {
+        store("journey-1");
+        store("journey-control");
+        String callCenterAlone = decide(Map.of("customerId", "journey-control", "channel", "call_center")).getString("offers[0].offerId");
+
+        // a campaign link on the web puts the Black Friday sale first; the call center, alone, would not
+        String web = decide(Map.of("customerId", "journey-1", "channel", "web", "context", Map.of("offer", "black-friday-30")))
+                .getString("offers[0].offerId");
+        String callCenter = decide(Map.of("customerId", "journey-1", "channel", "call_center")).getString("offers[0].offerId");
+
+        assertThat(web).as("the web top offer differs from the call center's own choice, so the test means something")
+                .isNotEqualTo(callCenterAlone);
+        assertThat(callCenter).isEqualTo(web);
+
+        // a dismiss lets the customer move on to the next best offer
+        redis.commands().zadd(KeySchema.keys("journey-1")[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "dismiss|" + web + "|web|evt-2")
+                .get(2, TimeUnit.SECONDS);
+        assertThat(decide(Map.of("customerId", "journey-1", "channel", "call_center")).getString("offers[0].offerId")).isEqualTo(callCenterAlone);
+    }
+
+    @Test
+    void aGlobalCapIsNeverExceededUnderConcurrency() throws Exception {
+        List<JsonPath> answers = concurrently(10, () -> decide(Map.of("channel", "web", "limit", 3, "context", Map.of("test", "global"))));
+
+        long coupons = answers.stream().filter(a -> a.getList("offers.offerId").contains("policy-test-coupon")).count();
+        assertThat(coupons).isEqualTo(2);
+        assertThat(answers).filteredOn(a -> !a.getList("offers.offerId").contains("policy-test-coupon"))
+                .hasSize(8)
+                .allSatisfy(a -> assertThat(a.getString("suppressed.find { it.offerId == 'policy-test-coupon' }.code")).isEqualTo("sold_out"));
+        assertThat(redis.commands().get(KeySchema.globalCount("policy-test-coupon")).get(2, TimeUnit.SECONDS)).isEqualTo("2");
+    }
+
+    @Test
+    void aServedDecisionIsRecordedForAttributionAndCountedInTheReport() throws Exception {
+        store("record-1");
+        JsonPath d = decide(Map.of("customerId", "record-1", "channel", "web", "limit", 2));
+
+        String recorded = redis.commands().get(KeySchema.decision("record-1", d.getString("decisionId"))).get(2, TimeUnit.SECONDS);
+        JsonNode record = JSON.readTree(recorded);
+        assertThat(record.get("v").asText()).isEqualTo(d.getString("ruleSetVersion"));
+        assertThat(record.get("c").asText()).isEqualTo("web");
+        assertThat(record.get("o").findValuesAsText("id")).isEqualTo(d.getList("offers.offerId", String.class));
+        assertThat(record.at("/o/0/p/0").asDouble()).isEqualTo(d.getDouble("offers[0].scoreParts.propensity"));
+        Long ttl = redis.commands().ttl(KeySchema.decision("record-1", d.getString("decisionId"))).get(2, TimeUnit.SECONDS);
+        assertThat(ttl).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
+
+        String day = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+        String field = d.getString("offers[0].offerId") + "|web|" + d.getString("ruleSetVersion") + "|served";
+        String count = redis.commands().hget(KeySchema.report(KeySchema.partition("record-1"), day), field).get(2, TimeUnit.SECONDS);
+        assertThat(Long.parseLong(count)).isPositive();
+    }
+}
