@@ -301,7 +301,8 @@ class DrlSandboxTest {
                 rule "Allowed things"
                 when
                     $r : Result()
-                    $c : Customer(known, now != null, cart.total >= 50)
+                    $c : Customer(known, now != null, cart.total >= 50, timesShown("free-shipping", 7) < 2,
+                                  responses("reject", "free-shipping", 30) == 0, contactsOn("email", 7) < 2)
                     CartItem(category == "shoes") from $c.cart.items
                     $total : Number() from accumulate(CartItem($p : price) from $c.cart.items, sum($p))
                     $o : Offer(tags contains "cart", this != null)
