@@ -16,13 +16,30 @@ public record Scenario(
         ScenarioRequest request,
         Expect expect) {
 
-    /** The customer of a scenario; absent for an unknown visitor. */
+    /** The customer of a scenario; absent for an unknown visitor. {@code history}: what they were shown and how they responded. */
     public record ScenarioCustomer(String id, Map<String, Object> profile, Map<String, Boolean> consent,
                                    Map<String, Map<String, Long>> engagement, io.nbo.model.Cart cart,
-                                   List<io.nbo.model.Event> recent) {
+                                   List<io.nbo.model.Event> recent, List<ScenarioContact> history) {
         public CustomerData data() {
             return new CustomerData(profile, consent, engagement, cart, recent);
         }
+
+        /** The history as the contact policies read it. */
+        public io.nbo.model.ContactHistory contacts() {
+            if (history == null) {
+                return io.nbo.model.ContactHistory.EMPTY;
+            }
+            List<io.nbo.model.Contact> contacts = new java.util.ArrayList<>();
+            for (int i = 0; i < history.size(); i++) {
+                ScenarioContact c = history.get(i);
+                contacts.add(new io.nbo.model.Contact(c.kind(), c.offer(), c.channel(), "scenario-" + i, c.at()));
+            }
+            return new io.nbo.model.ContactHistory(contacts);
+        }
+    }
+
+    /** One past contact: {@code kind} (impression, click, accept, reject, dismiss, conversion, served), the offer, the channel, when. */
+    public record ScenarioContact(String kind, String offer, String channel, Instant at) {
     }
 
     /** The request of a scenario, as a caller would send it. */

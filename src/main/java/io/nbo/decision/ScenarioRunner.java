@@ -97,7 +97,14 @@ public final class ScenarioRunner {
             if (!checked.isValid()) {
                 return new Run(file, title, List.of("invalid customer: " + checked.errors()), null);
             }
-            customer = new Customer(Objects.requireNonNullElse(s.customer().id(), "scenario"), true, checked.data(), s.now());
+            List<String> bad = s.customer().history() == null ? List.of() : s.customer().history().stream()
+                    .filter(c -> c.kind() == null || c.offer() == null || c.channel() == null || c.at() == null)
+                    .map(c -> "each history entry needs kind, offer, channel and at").distinct().toList();
+            if (!bad.isEmpty()) {
+                return new Run(file, title, bad, null);
+            }
+            customer = new Customer(Objects.requireNonNullElse(s.customer().id(), "scenario"), true, checked.data(),
+                    s.customer().contacts(), s.now());
         }
         var r = s.request();
         Request request = new Request(channel.id(), r.placement(), r.page(), r.device(), r.context());
