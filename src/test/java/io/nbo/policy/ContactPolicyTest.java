@@ -162,6 +162,12 @@ class ContactPolicyTest {
         JsonPath later = decide(Map.of("customerId", "cap-1", "channel", "web", "limit", 1));
         assertThat(later.getList("suppressed.findAll { it.code == 'capped' }.policy", String.class)).contains("offer-3-per-week");
         assertThat(later.getString("suppressed.find { it.offerId == '" + best + "' }.message")).startsWith("capped: 3 impressions of this offer in 7 days");
+
+        // and the metrics count the checks and the suppressions by policy
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics)
+                .containsPattern("nbo_policy_cap_checks_total\\{result=\"passed\"\\} [1-9]")
+                .containsPattern("nbo_policy_suppressions_total\\{code=\"capped\",policy=\"offer-3-per-week\"\\} [1-9]");
     }
 
     @Test
