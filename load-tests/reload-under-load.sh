@@ -13,7 +13,7 @@ command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install -y wrk"
 
 ./mvnw -q -B -DskipTests package
 cp="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
-rules="$PWD/target/reload-rules"; rm -rf "$rules"; mkdir -p "$rules"; cp rules/*.drl rules/offers.yaml "$rules/"
+rules="$PWD/target/reload-rules"; rm -rf "$rules"; mkdir -p "$rules"; cp rules/*.drl rules/offers.yaml rules/policies.yaml "$rules/"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$PWD/target" --pidfile "$PWD/target/reload-redis.pid" --logfile "$PWD/target/reload-redis.log"
 trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/reload-redis.pid)" 2>/dev/null; true' EXIT
