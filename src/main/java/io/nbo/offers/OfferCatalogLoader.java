@@ -1,9 +1,7 @@
 package io.nbo.offers;
 
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -88,7 +86,7 @@ public final class OfferCatalogLoader {
         List<Integer> lines;
         CatalogSpec spec;
         try {
-            lines = offerLines(yaml);
+            lines = io.nbo.config.YamlLines.ofListEntries(YAML.getFactory(), yaml).getOrDefault("offers", List.of());
             spec = YAML.readValue(yaml, CatalogSpec.class);
         } catch (JsonProcessingException e) {
             throw new InvalidCatalogException(List.of(error(file, e)));
@@ -142,33 +140,6 @@ public final class OfferCatalogLoader {
         return java.util.Optional.of(new Offer(s.id(), s.name(), s.group(), s.value(),
                 s.cost() == null ? 0 : s.cost(), s.weight() == null ? 1 : s.weight(),
                 s.validFrom(), s.validUntil(), creatives, s.tags() == null ? List.of() : s.tags()));
-    }
-
-    /** The line on which each entry of the top-level {@code offers} list starts. */
-    private static List<Integer> offerLines(String yaml) throws JsonProcessingException {
-        List<Integer> lines = new ArrayList<>();
-        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return lines;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if ("offers".equals(field) && value == JsonToken.START_ARRAY) {
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        lines.add(p.currentTokenLocation().getLineNr());
-                        p.skipChildren();
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
-        }
-        return lines;
     }
 
     private static String describe(JsonNode node) {

@@ -1,8 +1,6 @@
 package io.nbo.policy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -67,7 +65,7 @@ public final class PolicyLoader {
         Spec spec;
         Map<String, List<Integer>> lines;
         try {
-            lines = itemLines(yaml);
+            lines = io.nbo.config.YamlLines.ofListEntries(YAML.getFactory(), yaml);
             spec = YAML.readValue(yaml, Spec.class);
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
@@ -219,32 +217,5 @@ public final class PolicyLoader {
     private static int line(Map<String, List<Integer>> lines, String section, int i) {
         List<Integer> l = lines.getOrDefault(section, List.of());
         return i < l.size() ? l.get(i) : 0;
-    }
-
-    /** The line on which each entry of every top-level list starts. */
-    private static Map<String, List<Integer>> itemLines(String yaml) throws JsonProcessingException {
-        Map<String, List<Integer>> lines = new java.util.HashMap<>();
-        try (JsonParser p = YAML.getFactory().createParser(yaml)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return lines;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                if (p.nextToken() == JsonToken.START_ARRAY) {
-                    List<Integer> l = lines.computeIfAbsent(field, f -> new ArrayList<>());
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        l.add(p.currentTokenLocation().getLineNr());
-                        p.skipChildren();
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw e;
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("reading a string cannot fail", e);
-        }
-        return lines;
     }
 }

@@ -46,17 +46,7 @@ class TwoReplicasIT {
     @BeforeAll
     static void startTwoReplicas() throws Exception {
         redis = RedisServer.start();
-        Path rules = Files.createDirectories(Path.of("target", "it-rules"));
-        try (Stream<Path> old = Files.list(rules)) {
-            for (Path f : old.filter(Files::isRegularFile).toList()) {
-                Files.delete(f);
-            }
-        }
-        try (Stream<Path> files = Files.list(Path.of("rules"))) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                Files.copy(f, rules.resolve(f.getFileName()));
-            }
-        }
+        Path rules = io.nbo.testing.RuleSets.copyOfRulesFolder(Path.of("target", "it-rules"));
         a = start("a", Map.of("NBO_RULES_DIR", rules.toAbsolutePath().toString()));
         awaitReady(a);
         b = start("b", Map.of("NBO_RULES_WATCH_FOLDER", "false"));

@@ -51,17 +51,7 @@ class ContactPolicyTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             try {
-                Files.createDirectories(DIR);
-                try (Stream<Path> old = Files.list(DIR)) {
-                    for (Path f : old.filter(Files::isRegularFile).toList()) {
-                        Files.delete(f);
-                    }
-                }
-                try (Stream<Path> files = Files.list(Path.of("rules"))) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        Files.copy(f, DIR.resolve(f.getFileName()));
-                    }
-                }
+                io.nbo.testing.RuleSets.copyOfRulesFolder(DIR);
                 Files.writeString(DIR.resolve("offers.yaml"), Files.readString(DIR.resolve("offers.yaml")) + """
 
                           - id: policy-test-coupon

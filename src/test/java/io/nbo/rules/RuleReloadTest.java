@@ -41,21 +41,7 @@ class RuleReloadTest {
         }
 
         private static void copyRules() {
-            try {
-                Path dir = Files.createDirectories(DIR);
-                try (Stream<Path> old = Files.list(dir)) {
-                    for (Path f : old.toList()) {
-                        Files.delete(f);
-                    }
-                }
-                try (Stream<Path> files = Files.list(Path.of("rules"))) {
-                    for (Path f : files.filter(Files::isRegularFile).toList()) {
-                        Files.copy(f, dir.resolve(f.getFileName()));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            io.nbo.testing.RuleSets.copyOfRulesFolder(DIR);
         }
     }
 

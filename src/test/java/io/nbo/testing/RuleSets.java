@@ -3,7 +3,11 @@ package io.nbo.testing;
 import static io.restassured.RestAssured.given;
 
 import io.nbo.rules.RuleSetCompiler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -37,6 +41,26 @@ public final class RuleSets {
         Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
         files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
         return files;
+    }
+
+    /** Makes {@code dir} a fresh copy of the files of rules/ (not its tests), for a test that edits them; returns it. */
+    public static Path copyOfRulesFolder(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (Stream<Path> old = Files.list(dir)) {
+                for (Path f : old.filter(Files::isRegularFile).toList()) {
+                    Files.delete(f);
+                }
+            }
+            try (Stream<Path> files = Files.list(Path.of("rules"))) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    Files.copy(f, dir.resolve(f.getFileName()));
+                }
+            }
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The version serving on the application under test. */
