@@ -2,8 +2,8 @@
 # Reloads in a row through the running service: do heap and metaspace stay bounded? Starts its own
 # redis-server (port 6392) and nbo (port 8094, -Xmx1g, G1) on a copy of rules/, imports demo
 # customers, then publishes RELOADS new versions in a row with POST /v1/rulesets (the demo rule set,
-# its scenarios, and one generated DRL file whose rule name changes each time), with DECISIONS
-# decisions after each. Every EVERY publishes: two full GCs in the service (jcmd GC.run), then heap
+# its scenarios unless TESTS=0, and a generated DRL file of RENAMED rules whose names are new each
+# time), with DECISIONS decisions after each. Every EVERY publishes: two full GCs in the service (jcmd GC.run), then heap
 # used, Metaspace and class space used (jcmd GC.heap_info), classes loaded and unloaded (jstat -class),
 # the process's resident memory, and the mean publish time. Prints a Markdown table, and the classes
 # whose instances grew most between the second checkpoint and the last (jcmd GC.class_histogram).
@@ -11,11 +11,11 @@
 # any publish was refused or any decision did not answer 200.
 # Traffic goes to 127.0.0.1 only; everything it started is stopped on exit, Ctrl-C included.
 #
-#   load-tests/reload-memory.sh      # RELOADS=200 EVERY=20 DECISIONS=50 NBO_CUSTOMERS=5000 TESTS=1, SKIP_BUILD=1
+#   load-tests/reload-memory.sh      # RELOADS=200 EVERY=20 DECISIONS=50 RENAMED=20 NBO_CUSTOMERS=5000 TESTS=1, SKIP_BUILD=1
 set -euo pipefail
 cd "$(dirname "$0")/.."
 reloads="${RELOADS:-200}"; every="${EVERY:-20}"; decisions="${DECISIONS:-50}"; customers="${NBO_CUSTOMERS:-5000}"
-tests="${TESTS:-1}"
+tests="${TESTS:-1}"; renamed="${RENAMED:-20}"
 redis_port=6392; http_port=8094; base="http://127.0.0.1:$http_port"
 for tool in redis-server redis-cli curl jq; do
   command -v "$tool" >/dev/null || { echo "$tool is needed (sudo apt-get install -y redis-server curl jq)" >&2; exit 1; }
@@ -118,8 +118,14 @@ row 0 "" $(measure)
 histogram 0
 publish_ms=0; checkpoints=(0); refused=0
 for ((i = 1; i <= reloads; i++)); do
-  printf 'package rules;\n\nimport io.nbo.model.*;\n\nrule "Reload memory test %d"\nwhen\n    $r : Result()\n    $o : Offer(id == "bestsellers-discovery")\nthen\n    $r.boost($o, 1.0, "reload %d");\nend\n' \
-    "$i" "$i" >"$out/zz-reload.drl"
+  # RENAMED rules with names never compiled before, so each publish also brings new generated class names.
+  {
+    printf 'package rules;\n\nimport io.nbo.model.*;\n'
+    for ((k = 1; k <= renamed; k++)); do
+      printf '\nrule "Reload memory test %d, rule %d"\nwhen\n    $r : Result()\n    $o : Offer(id == "bestsellers-discovery")\nthen\n    $r.boost($o, 1.0, "reload %d");\nend\n' \
+        "$i" "$k" "$i"
+    done
+  } >"$out/zz-reload.drl"
   jq --rawfile c "$out/zz-reload.drl" --arg m "reload $i of $reloads" '.files["zz-reload.drl"] = $c | .message = $m' \
     "$out/base.json" >"$out/body.json"
   read -r code seconds < <(curl -s -o "$out/publish.json" -w '%{http_code} %{time_total}\n' -H 'Content-Type: application/json' \
