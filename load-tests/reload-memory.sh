@@ -162,7 +162,7 @@ if (( ${#checkpoints[@]} > 2 )); then
   echo "class histogram, bytes that grew most from $from to $to publishes (all in $out/histogram-*.txt):"
   # Names Drools generates per version (ConditionEvaluator<hex>, rules.Rule_<name><hash>...) are summed as one.
   awk '$1 !~ /^[0-9]+:$/ {next}
-       {k = $4; gsub(/[0-9a-f]{8,}/, "#", k)}
+       {k = $4; gsub(/[0-9a-f]{8,}/, "#", k); if (k ~ /^rules\./) gsub(/[0-9]+/, "#", k)}
        FNR == NR {b[k] += $3; bi[k] += $2; next}
        {a[k] += $3; ai[k] += $2}
        END {for (k in a) if (a[k] != b[k]) printf "%12d bytes %+9d instances  %s\n", a[k] - b[k], ai[k] - bi[k], k}' \
