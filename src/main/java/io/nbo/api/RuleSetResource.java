@@ -222,8 +222,9 @@ public class RuleSetResource {
             errors.add(new FieldError("/files/" + e.file(), e.message(), e.file(), e.line() > 0 ? e.line() : null, e.column() > 0 ? e.column() : null));
         }
         for (String failure : v.testFailures()) {
-            String file = failure.substring(0, Math.max(failure.indexOf(' '), 0));
-            errors.add(new FieldError("/files/" + file, failure, file.isEmpty() ? null : file, null, null));
+            // A failing scenario starts with its file; a warm-up that did not finish belongs to no file.
+            String file = failure.startsWith("tests/") ? failure.substring(0, Math.max(failure.indexOf(' '), 0)) : "";
+            errors.add(new FieldError(file.isEmpty() ? "/files" : "/files/" + file, failure, file.isEmpty() ? null : file, null, null));
         }
         return new ProblemException(new Problem("https://nbo.dev/problems/rule-set-refused", "Rule set refused", 422,
                 detail + ": " + errors.size() + " problem(s)", null, errors));
