@@ -24,7 +24,7 @@ class DecisionEngineTest {
 
     static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     static RuleSet ruleSet;
-    final DecisionEngine engine = new DecisionEngine(1, 20, 1_000);
+    final DecisionEngine engine = new DecisionEngine(1, 20, 1_000, java.time.Duration.ofSeconds(5)); // budgets have their own test below
 
     @BeforeAll
     static void compile() throws Exception {
