@@ -96,6 +96,32 @@ public final class RedisConnection implements AutoCloseable {
         return c.async();
     }
 
+    /**
+     * Runs a Redis call so that every Redis failure, thrown or completed, is a
+     * {@link RedisUnavailableException}: the caller can degrade, or answer 503 and let the client retry.
+     */
+    public <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RedisUnavailableException r) {
+                throw r;
+            }
+            if (cause instanceof io.lettuce.core.RedisException) {
+                throw new RedisUnavailableException("Redis at " + safeAddress() + " failed: " + cause.getMessage());
+            }
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        });
+    }
+
     /** Whether the connection is up now. */
     public boolean isConnected() {
         StatefulRedisConnection<String, String> c = connection;

@@ -14,13 +14,13 @@ import java.util.concurrent.CompletionStage;
  * A Lua script run by its SHA1 (EVALSHA), falling back to sending the text (EVAL) when the server
  * does not know it yet, e.g. after a Redis restart: one round trip in the usual case.
  */
-final class RedisScript {
+public final class RedisScript {
 
     private final String text;
     private final String sha;
     private final ScriptOutputType output;
 
-    RedisScript(String text, ScriptOutputType output) {
+    public RedisScript(String text, ScriptOutputType output) {
         this.text = text;
         this.output = output;
         try {
@@ -30,7 +30,8 @@ final class RedisScript {
         }
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    /** Runs the script: EVALSHA, then EVAL when the server does not know it. */
+    public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(sha, output, keys, args).whenComplete((value, error) -> {
             if (error == null) {
@@ -51,7 +52,7 @@ final class RedisScript {
     }
 
     /** Loads the script into the server's cache so the first call does not pay for the fallback. */
-    CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
+    public CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
         return redis.scriptLoad(text);
     }
 }

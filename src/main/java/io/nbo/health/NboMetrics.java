@@ -20,6 +20,12 @@ public final class NboMetrics {
     /** Timer of compiling a rule set. */
     public static final String RULESET_COMPILE = "nbo.ruleset.compile";
 
+    /**
+     * Counter of events received; tags {@code type} (the event type; {@code other} for custom
+     * behaviour, {@code unknown} when unreadable) and {@code result} (applied, duplicate, invalid, failed).
+     */
+    public static final String EVENTS = "nbo.events";
+
     private NboMetrics() {
     }
 }

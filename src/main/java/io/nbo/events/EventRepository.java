@@ -1,0 +1,381 @@
+package io.nbo.events;
+
+import io.lettuce.core.ScriptOutputType;
+import io.nbo.context.CustomerCodec;
+import io.nbo.context.KeySchema;
+import io.nbo.context.ProfileValues;
+import io.nbo.context.RedisConnection;
+import io.nbo.context.RedisScript;
+import io.nbo.model.Event;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Stores events in Redis: each event is ONE script call that checks it was not applied before,
+ * attributes it to the recorded decision it names, appends it to its partition's stream, moves the
+ * counters and changes the customer's context, all atomically (see {@link KeySchema}).
+ */
+public final class EventRepository {
+
+    /**
+     * Applies one event exactly once.
+     *
+     * <p>KEYS: 1 profile, 2 consent, 3 engagement, 4 cart, 5 recent, 6 contacts, 7 seen (the
+     * customer's keys), 8 the partition's stream, 9 the report counters of the event's UTC day,
+     * 10 the recorded decision the event names (only when it names one).
+     *
+     * <p>ARGV: 1 event id, 2 now (ms), 3 seen cutoff (ms: older applied ids are forgotten), 4 stream
+     * MINID (ms), 5 contacts cutoff (ms), 6 report keys' expiry (ms), 7 event time (ms), 8 event time
+     * (ISO), 9 {@code offer} or {@code behaviour}, 10 n, 11..10+2n the stream fields and values
+     * of the event; then, from a = 11+2n:
+     * <ul>
+     * <li>offer: a decision id ('' none), a+1 offer id, a+2 channel (the event's, used when not
+     * attributed), a+3 engagement metric, a+4 report metric, a+5 amount ('' none), a+6 contact kind,
+     * a+7 '1' to drop the decision's {@code pending} contact (an impression);</li>
+     * <li>behaviour: a recent-event JSON ('' none), a+1 cart change ('', {@code add}, {@code remove},
+     * {@code empty}), a+2 sku, a+3 name, a+4 category, a+5 price, a+6 quantity ('' each when not
+     * given), a+7 consent channel ('' none), a+8 consent {@code 1}/{@code 0}, a+9 profile
+     * {@code @updatedAt} (encoded), a+10 m, a+11.. m profile name/encoded-value pairs.</li>
+     * </ul>
+     *
+     * <p>Returns {@code {'duplicate'}}, {@code {'applied'}} for behaviour, or {@code {'applied',
+     * offer, channel, version, attributed 1/0, reason}} for an offer event. Every read comes before
+     * the first write, so a failure cannot leave an event half applied.
+     */
+    static final RedisScript APPLY = new RedisScript("""
+            local id = ARGV[1]
+            if redis.call('ZSCORE', KEYS[7], id) then
+              return {'duplicate'}
+            end
+            local n = tonumber(ARGV[10])
+            local fields = {}
+            for i = 11, 10 + 2 * n do
+              fields[#fields + 1] = ARGV[i]
+            end
+            local a = 11 + 2 * n
+            local result = {'applied'}
+            if ARGV[9] == 'offer' then
+              local decision, offer, channel = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+              local version, attributed, reason = 'unknown', 0, 'no_decision'
+              if decision ~= '' then
+                reason = 'decision_unknown'
+                local raw = redis.call('GET', KEYS[10])
+                local ok, rec = false, nil
+                if raw then
+                  ok, rec = pcall(cjson.decode, raw)
+                end
+                if ok and type(rec) == 'table' and type(rec.o) == 'table' then
+                  reason = 'offer_not_in_decision'
+                  for _, o in ipairs(rec.o) do
+                    if type(o) == 'table' and o.id == offer then
+                      if type(o.ch) == 'string' then
+                        channel = o.ch
+                      end
+                      if type(rec.v) == 'string' then
+                        version = rec.v
+                      end
+                      attributed, reason = 1, ''
+                      break
+                    end
+                  end
+                end
+              end
+              local counter = offer .. '|' .. channel .. '|' .. version .. '|'
+              redis.call('HINCRBY', KEYS[9], counter .. ARGV[a + 4], 1)
+              if ARGV[a + 5] ~= '' then
+                redis.call('HINCRBYFLOAT', KEYS[9], counter .. 'conversionValue', ARGV[a + 5])
+              end
+              redis.call('PEXPIREAT', KEYS[9], ARGV[6])
+              redis.call('HINCRBY', KEYS[3], channel .. ':' .. ARGV[a + 3], 1)
+              redis.call('ZADD', KEYS[6], ARGV[7], ARGV[a + 6] .. '|' .. offer .. '|' .. channel .. '|' .. id)
+              if ARGV[a + 7] == '1' and decision ~= '' then
+                redis.call('ZREM', KEYS[6], 'pending|' .. offer .. '|' .. channel .. '|' .. decision)
+              end
+              redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[5])
+              fields[#fields + 1] = 'offerId'
+              fields[#fields + 1] = offer
+              fields[#fields + 1] = 'channel'
+              fields[#fields + 1] = channel
+              fields[#fields + 1] = 'ruleSetVersion'
+              fields[#fields + 1] = version
+              fields[#fields + 1] = 'attributed'
+              fields[#fields + 1] = attributed == 1 and 'true' or 'false'
+              result = {'applied', offer, channel, version, attributed, reason}
+            else
+              local cart = ARGV[a + 1]
+              local items = {}
+              if cart == 'add' or cart == 'remove' then
+                local raw = redis.call('GET', KEYS[4])
+                if raw then
+                  local ok, stored = pcall(cjson.decode, raw)
+                  if ok and type(stored) == 'table' and type(stored.items) == 'table' then
+                    items = stored.items
+                  end
+                end
+                local sku, quantity = ARGV[a + 2], tonumber(ARGV[a + 6])
+                local found
+                for i, item in ipairs(items) do
+                  if type(item) == 'table' and item.sku == sku then
+                    found = i
+                    break
+                  end
+                end
+                if cart == 'add' then
+                  local item = found and items[found] or {sku = sku, quantity = 0, price = 0}
+                  item.quantity = (tonumber(item.quantity) or 0) + (quantity or 1)
+                  if ARGV[a + 3] ~= '' then item.name = ARGV[a + 3] end
+                  if ARGV[a + 4] ~= '' then item.category = ARGV[a + 4] end
+                  if ARGV[a + 5] ~= '' then item.price = tonumber(ARGV[a + 5]) end
+                  if not found then
+                    items[#items + 1] = item
+                    if #items > 500 then
+                      table.remove(items, 1)
+                    end
+                  end
+                elseif found then
+                  local left = (tonumber(items[found].quantity) or 0) - (quantity or math.huge)
+                  if left > 0 then
+                    items[found].quantity = left
+                  else
+                    table.remove(items, found)
+                  end
+                end
+              end
+              if cart ~= '' then
+                -- built by hand: cjson writes an empty table as {}, and the cart's items must stay a list
+                local encoded = {}
+                for i, item in ipairs(items) do
+                  encoded[i] = cjson.encode(item)
+                end
+                redis.call('SET', KEYS[4], '{"items":[' .. table.concat(encoded, ',') .. '],"updatedAt":"' .. ARGV[8] .. '"}')
+              end
+              if ARGV[a] ~= '' then
+                redis.call('LPUSH', KEYS[5], ARGV[a])
+                redis.call('LTRIM', KEYS[5], 0, 199)
+              end
+              if ARGV[a + 7] ~= '' then
+                redis.call('HSET', KEYS[2], ARGV[a + 7], ARGV[a + 8])
+              end
+              local m = tonumber(ARGV[a + 10])
+              if m > 0 then
+                redis.call('HSET', KEYS[1], '@updatedAt', ARGV[a + 9], unpack(ARGV, a + 11, a + 10 + 2 * m))
+              end
+            end
+            redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[4], '*', unpack(fields))
+            redis.call('ZADD', KEYS[7], ARGV[2], id)
+            redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. ARGV[3])
+            return result
+            """, ScriptOutputType.MULTI);
+
+    /**
+     * Sums report counters over days: KEYS are one partition's report hashes (one per day); returns
+     * field, sum pairs (sums as text, so decimal conversion values survive).
+     */
+    static final RedisScript REPORT = new RedisScript("""
+            local sums, order = {}, {}
+            for i = 1, #KEYS do
+              local kv = redis.call('HGETALL', KEYS[i])
+              for j = 1, #kv, 2 do
+                local f, v = kv[j], tonumber(kv[j + 1]) or 0
+                if sums[f] then
+                  sums[f] = sums[f] + v
+                else
+                  sums[f] = v
+                  order[#order + 1] = f
+                end
+              end
+            end
+            local out = {}
+            for _, f in ipairs(order) do
+              out[#out + 1] = f
+              out[#out + 1] = string.format('%.17g', sums[f])
+            end
+            return out
+            """, ScriptOutputType.MULTI);
+
+    /** Days as the report keys name them. */
+    static final DateTimeFormatter DAY = DateTimeFormatter.BASIC_ISO_DATE;
+
+    /** How long things are kept. */
+    record Retention(Duration dedupeWindow, Duration stream, Duration contacts, Duration report) {
+    }
+
+    /** What applying one event did. */
+    record Applied(boolean duplicate, Attribution attribution) {
+    }
+
+    private final RedisConnection redis;
+    private final Retention retention;
+
+    EventRepository(RedisConnection redis, Retention retention) {
+        this.redis = redis;
+        this.retention = retention;
+    }
+
+    /** Applies one checked event (offer events with their offer and channel resolved), exactly once. */
+    CompletionStage<Applied> apply(CustomerEvent e, Instant now) {
+        String[] customer = KeySchema.keys(e.customerId());
+        int partition = KeySchema.partition(e.customerId());
+        LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
+        boolean offer = e.kind().isOffer();
+        String[] keys = offer && e.decisionId() != null ? new String[10] : new String[9];
+        System.arraycopy(customer, 0, keys, 0, 7);
+        keys[7] = KeySchema.events(partition);
+        keys[8] = KeySchema.report(partition, DAY.format(day));
+        if (keys.length == 10) {
+            keys[9] = KeySchema.decision(e.customerId(), e.decisionId());
+        }
+        long nowMs = now.toEpochMilli();
+        List<String> args = new ArrayList<>(40);
+        args.add(e.eventId());
+        args.add(String.valueOf(nowMs));
+        // A timestamp up to MAX_AHEAD in the future is accepted, so ids are kept that much longer.
+        args.add(String.valueOf(nowMs - retention.dedupeWindow().plus(EventReader.MAX_AHEAD).toMillis()));
+        args.add(String.valueOf(nowMs - retention.stream().toMillis()));
+        args.add(String.valueOf(nowMs - retention.contacts().toMillis()));
+        args.add(String.valueOf(day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention.report()).toEpochMilli()));
+        args.add(String.valueOf(e.timestamp().toEpochMilli()));
+        String iso = e.timestamp().toString();
+        args.add(iso);
+        args.add(offer ? "offer" : "behaviour");
+        List<String> fields = streamFields(e, iso);
+        args.add(String.valueOf(fields.size() / 2));
+        args.addAll(fields);
+        if (offer) {
+            args.add(orEmpty(e.decisionId()));
+            args.add(e.offerId());
+            args.add(e.channel());
+            args.add(e.kind().engagementMetric());
+            args.add(e.kind().reportMetric());
+            args.add(e.amount() == null ? "" : String.valueOf(e.amount()));
+            args.add(e.kind().id());
+            args.add(e.kind() == EventType.IMPRESSION ? "1" : "0");
+        } else {
+            behaviourArgs(e, now, args);
+        }
+        return redis.guarded(() -> APPLY.<List<Object>>run(redis.commands(), keys, args.toArray(String[]::new)))
+                .thenApply(reply -> applied(e, reply));
+    }
+
+    private static Applied applied(CustomerEvent e, List<Object> reply) {
+        if (EventResult.DUPLICATE.equals(reply.get(0))) {
+            return new Applied(true, null);
+        }
+        if (reply.size() < 6) {
+            return new Applied(false, null);
+        }
+        boolean attributed = ((Long) reply.get(4)) == 1L;
+        return new Applied(false, new Attribution(e.decisionId(), (String) reply.get(1), (String) reply.get(2), (String) reply.get(3),
+                attributed, attributed ? null : (String) reply.get(5)));
+    }
+
+    /** The event's own fields for the stream; an offer event's offer and channel are added by the script, as attributed. */
+    private static List<String> streamFields(CustomerEvent e, String iso) {
+        List<String> f = new ArrayList<>(16);
+        f.add("eventId");
+        f.add(e.eventId());
+        f.add("type");
+        f.add(e.type());
+        f.add("customerId");
+        f.add(e.customerId());
+        f.add("timestamp");
+        f.add(iso);
+        if (e.decisionId() != null) {
+            f.add("decisionId");
+            f.add(e.decisionId());
+        }
+        if (e.channel() != null && !e.kind().isOffer()) {
+            f.add("channel");
+            f.add(e.channel());
+        }
+        if (e.amount() != null) {
+            f.add("amount");
+            f.add(String.valueOf(e.amount()));
+        }
+        if (!e.attributes().isEmpty()) {
+            f.add("attributes");
+            f.add(Json.write(e.attributes()));
+        }
+        return f;
+    }
+
+    private static void behaviourArgs(CustomerEvent e, Instant now, List<String> args) {
+        args.add(e.kind().isRecorded() ? CustomerCodec.recentEntry(recentEvent(e)) : "");
+        Map<String, Object> a = e.attributes();
+        switch (e.kind()) {
+            case CART_ADD -> args.add("add");
+            case CART_REMOVE -> args.add("remove");
+            case PURCHASE -> args.add("empty");
+            default -> args.add("");
+        }
+        args.add(text(a.get("sku")));
+        args.add(text(a.get("name")));
+        args.add(text(a.get("category")));
+        args.add(text(a.get("price")));
+        args.add(text(a.get("quantity")));
+        boolean consent = e.kind() == EventType.OPT_IN || e.kind() == EventType.OPT_OUT;
+        args.add(consent ? e.channel() : "");
+        args.add(e.kind() == EventType.OPT_IN ? "1" : "0");
+        if (e.kind() == EventType.PROFILE_CHANGE) {
+            args.add(ProfileValues.encode(now));
+            args.add(String.valueOf(a.size()));
+            a.forEach((name, value) -> {
+                args.add(name);
+                args.add(ProfileValues.encode(value));
+            });
+        } else {
+            args.add("");
+            args.add("0");
+        }
+    }
+
+    /**
+     * The event as the customer's recent events hold it: its attributes as text, with the channel
+     * and a purchase's amount among them so rules can read them too.
+     */
+    static Event recentEvent(CustomerEvent e) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        e.attributes().forEach((name, value) -> attributes.put(name, text(value)));
+        if (e.channel() != null) {
+            attributes.putIfAbsent("channel", e.channel());
+        }
+        if (e.amount() != null) {
+            attributes.put("amount", String.valueOf(e.amount()));
+        }
+        return new Event(e.type(), e.timestamp(), attributes);
+    }
+
+    /** The recorded decision a customer's event names, as stored (JSON); empty when unknown or expired. */
+    CompletionStage<Optional<String>> recordedDecision(String customerId, String decisionId) {
+        return redis.guarded(() -> redis.commands().get(KeySchema.decision(customerId, decisionId)).thenApply(Optional::ofNullable));
+    }
+
+    /** The report counters of one partition summed over days: {@code offer|channel|version|metric} → sum. */
+    CompletionStage<Map<String, Double>> reportSums(int partition, List<LocalDate> days) {
+        String[] keys = days.stream().map(d -> KeySchema.report(partition, DAY.format(d))).toArray(String[]::new);
+        return redis.guarded(() -> REPORT.<List<Object>>run(redis.commands(), keys)).thenApply(reply -> {
+            Map<String, Double> sums = new LinkedHashMap<>();
+            for (int i = 0; i + 1 < reply.size(); i += 2) {
+                sums.put((String) reply.get(i), Double.parseDouble((String) reply.get(i + 1)));
+            }
+            return sums;
+        });
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static String text(Object value) {
+        return value == null ? "" : value.toString();
+    }
+}
