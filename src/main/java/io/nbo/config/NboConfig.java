@@ -138,6 +138,14 @@ public interface NboConfig {
         @WithDefault("400d")
         Duration reportTtl();
 
+        /**
+         * Time Redis may take for one event's script, counted from when its batch is sent: the calls
+         * of a batch of up to 1,000 queue behind each other, so this is longer than nbo.redis.timeout.
+         * Past it the batch is answered 503 (retry it). Also bounds each partition's report script. Default 2s.
+         */
+        @WithDefault("2s")
+        Duration timeout();
+
         /** Largest {@code POST /v1/events} body (a batch of up to 1,000 events). Default 2M. */
         @WithDefault("2M")
         io.quarkus.runtime.configuration.MemorySize maxBodySize();

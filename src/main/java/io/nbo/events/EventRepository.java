@@ -90,11 +90,13 @@ public final class EventRepository {
                 end
               end
               local counter = offer .. '|' .. channel .. '|' .. version .. '|'
-              redis.call('HINCRBY', KEYS[9], counter .. ARGV[a + 4], 1)
+              -- the day's expiry is set when a counter is first created, not on every event
+              if redis.call('HINCRBY', KEYS[9], counter .. ARGV[a + 4], 1) == 1 then
+                redis.call('PEXPIREAT', KEYS[9], ARGV[6])
+              end
               if ARGV[a + 5] ~= '' then
                 redis.call('HINCRBYFLOAT', KEYS[9], counter .. 'conversionValue', ARGV[a + 5])
               end
-              redis.call('PEXPIREAT', KEYS[9], ARGV[6])
               redis.call('HINCRBY', KEYS[3], channel .. ':' .. ARGV[a + 3], 1)
               redis.call('ZADD', KEYS[6], ARGV[7], ARGV[a + 6] .. '|' .. offer .. '|' .. channel .. '|' .. id)
               if ARGV[a + 7] == '1' and decision ~= '' then
@@ -216,13 +218,40 @@ public final class EventRepository {
     private final RedisConnection redis;
     private final Retention retention;
 
-    EventRepository(RedisConnection redis, Retention retention) {
+    /** @param timeout how long Redis may take for one call of the scripts, counted from when its batch is sent */
+    EventRepository(RedisConnection redis, Retention retention, Duration timeout) {
         this.redis = redis;
         this.retention = retention;
+        redis.allowLonger(APPLY, timeout);
+        redis.allowLonger(REPORT, timeout);
     }
 
-    /** Applies one checked event (offer events with their offer and channel resolved), exactly once. */
-    CompletionStage<Applied> apply(CustomerEvent e, Instant now) {
+    /**
+     * Applies checked events (offer events with their offer and channel resolved), each exactly once,
+     * in order, written to Redis in one go. Each result fails with a
+     * {@link io.nbo.context.RedisUnavailableException} when Redis failed or was too slow for it.
+     */
+    List<CompletionStage<Applied>> apply(List<CustomerEvent> events, Instant now) {
+        List<RedisScript.Call> calls = new ArrayList<>(events.size());
+        for (CustomerEvent e : events) {
+            calls.add(call(e, now));
+        }
+        List<CompletionStage<List<Object>>> replies;
+        try {
+            replies = APPLY.runAll(redis, calls);
+        } catch (RuntimeException e) {
+            replies = java.util.Collections.nCopies(events.size(), java.util.concurrent.CompletableFuture.failedFuture(e));
+        }
+        List<CompletionStage<Applied>> applied = new ArrayList<>(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            CustomerEvent e = events.get(i);
+            CompletionStage<List<Object>> reply = replies.get(i);
+            applied.add(redis.guarded(() -> reply).thenApply(r -> applied(e, r)));
+        }
+        return applied;
+    }
+
+    private RedisScript.Call call(CustomerEvent e, Instant now) {
         String[] customer = KeySchema.keys(e.customerId());
         int partition = KeySchema.partition(e.customerId());
         LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
@@ -262,8 +291,7 @@ public final class EventRepository {
         } else {
             behaviourArgs(e, now, args);
         }
-        return redis.guarded(() -> APPLY.<List<Object>>run(redis.commands(), keys, args.toArray(String[]::new)))
-                .thenApply(reply -> applied(e, reply));
+        return new RedisScript.Call(keys, args.toArray(String[]::new));
     }
 
     private static Applied applied(CustomerEvent e, List<Object> reply) {

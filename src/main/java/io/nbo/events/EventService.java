@@ -53,7 +53,7 @@ public class EventService {
 
     EventService(RedisConnection redis, NboConfig.Events config, MeterRegistry registry, Clock clock) {
         this.repository = new EventRepository(redis, new EventRepository.Retention(config.dedupeWindow(), config.retention(),
-                config.contactRetention(), config.reportTtl()));
+                config.contactRetention(), config.reportTtl()), config.timeout());
         this.reader = new EventReader(config.dedupeWindow());
         this.registry = registry;
         this.clock = clock;
@@ -172,14 +172,8 @@ public class EventService {
 
     private CompletionStage<Ingested> applyAll(List<CustomerEvent> events, Instant now, Executor continueOn) {
         List<CompletableFuture<EventRepository.Applied>> applied = new ArrayList<>(events.size());
-        for (CustomerEvent e : events) {
-            CompletableFuture<EventRepository.Applied> f;
-            try {
-                f = repository.apply(e, now).toCompletableFuture();
-            } catch (RuntimeException ex) {
-                f = CompletableFuture.failedFuture(ex);
-            }
-            applied.add(f);
+        for (CompletionStage<EventRepository.Applied> stage : repository.apply(events, now)) {
+            applied.add(stage.toCompletableFuture());
         }
         return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new)).handleAsync((ignored, error) -> {
             List<EventResult> results = new ArrayList<>(events.size());
