@@ -60,23 +60,25 @@ public final class EventReader {
         List<CustomerEvent> events = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         List<EventType> invalid = new ArrayList<>();
+        // The events of a batch often share timestamps, and parsing one is a good part of reading an event.
+        Map<String, Instant> times = new java.util.HashMap<>();
         if (body == null || !(body.isObject() || body.isArray())) {
             problems.add(new Problem("/", "the body must be an event object or an array of events"));
         } else if (body.isObject()) {
-            readOne(body, "", now, events, problems, invalid);
+            readOne(body, "", now, times, events, problems, invalid);
         } else if (body.isEmpty()) {
             problems.add(new Problem("/", "an empty batch: send at least one event"));
         } else if (body.size() > MAX_BATCH) {
             problems.add(new Problem("/", "at most " + MAX_BATCH + " events a request (got " + body.size() + ")"));
         } else {
             for (int i = 0; i < body.size(); i++) {
-                readOne(body.get(i), "/" + i, now, events, problems, invalid);
+                readOne(body.get(i), "/" + i, now, times, events, problems, invalid);
             }
         }
         return new Read(events, problems, invalid);
     }
 
-    private void readOne(JsonNode node, String at, Instant now, List<CustomerEvent> events, List<Problem> problems,
+    private void readOne(JsonNode node, String at, Instant now, Map<String, Instant> times, List<CustomerEvent> events, List<Problem> problems,
                          List<EventType> invalid) {
         Checker c = new Checker(node, at, problems);
         if (!node.isObject()) {
@@ -98,7 +100,7 @@ public final class EventReader {
                     + ", or custom behaviour: lowercase letters, digits and '_', at most 32");
         }
         String customerId = c.text("customerId", true, KeySchema.CUSTOMER_ID, ID_RULE);
-        Instant timestamp = c.instant("timestamp", now);
+        Instant timestamp = c.instant("timestamp", now, times);
         String decisionId = c.text("decisionId", false, KeySchema.CUSTOMER_ID, ID_RULE);
         String offerId = c.text("offerId", false, OFFER_ID, "must be 1-64 lowercase letters, digits, '-' or '_', as in the catalog");
         String channel = c.text("channel", false, null, null);
@@ -224,17 +226,20 @@ public final class EventReader {
             return text;
         }
 
-        Instant instant(String field, Instant now) {
+        Instant instant(String field, Instant now, Map<String, Instant> times) {
             String text = text(field, true, null, null);
             if (text == null) {
                 return null;
             }
-            Instant at;
-            try {
-                at = OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
-                problem("/" + field, "must be an ISO instant such as 2026-11-23T12:00:00Z (got \"" + abbreviate(text) + "\")");
-                return null;
+            Instant at = times.get(text);
+            if (at == null) {
+                try {
+                    at = OffsetDateTime.parse(text).toInstant();
+                } catch (DateTimeParseException e) {
+                    problem("/" + field, "must be an ISO instant such as 2026-11-23T12:00:00Z (got \"" + abbreviate(text) + "\")");
+                    return null;
+                }
+                times.put(text, at);
             }
             if (at.isAfter(now.plus(MAX_AHEAD))) {
                 problem("/" + field, "more than " + MAX_AHEAD.toMinutes() + " minutes in the future");

@@ -33,18 +33,19 @@ public final class EventRepository {
      * customer's keys), 8 the partition's stream, 9 the report counters of the event's UTC day,
      * 10 the recorded decision the event names (only when it names one).
      *
-     * <p>ARGV: 1 event id, 2 now (ms), 3 seen cutoff (ms: older applied ids are forgotten), 4 stream
-     * MINID (ms), 5 contacts cutoff (ms), 6 report keys' expiry (ms), 7 event time (ms), 8 event time
-     * (ISO), 9 {@code offer} or {@code behaviour}, 10 n, 11..10+2n the stream fields and values
-     * of the event; then, from a = 11+2n:
+     * <p>ARGV: 1 event id, 2 type, 3 customer id, 4 event time (ISO), 5 event time (ms), 6 now (ms),
+     * 7 seen cutoff (ms: ids applied before are forgotten), 8 stream MINID (ms), 9 contacts cutoff
+     * (ms), 10 the report key's expiry (ms), 11 decision id, 12 channel (for an offer event, the one
+     * to use when it is not attributed), 13 amount, 14 attributes JSON ('' each when absent),
+     * 15 {@code offer} or {@code behaviour}; then
      * <ul>
-     * <li>offer: a decision id ('' none), a+1 offer id, a+2 channel (the event's, used when not
-     * attributed), a+3 engagement metric, a+4 report metric, a+5 amount ('' none), a+6 contact kind,
-     * a+7 '1' to drop the decision's {@code pending} contact (an impression);</li>
-     * <li>behaviour: a recent-event JSON ('' none), a+1 cart change ('', {@code add}, {@code remove},
-     * {@code empty}), a+2 sku, a+3 name, a+4 category, a+5 price, a+6 quantity ('' each when not
-     * given), a+7 consent channel ('' none), a+8 consent {@code 1}/{@code 0}, a+9 profile
-     * {@code @updatedAt} (encoded), a+10 m, a+11.. m profile name/encoded-value pairs.</li>
+     * <li>offer: 16 offer id, 17 engagement metric ({@code sent}, {@code clicks}, ...), 18 report
+     * metric ({@code impressions}, ...); the contact kind is the type; an impression drops the
+     * decision's {@code pending} contact;</li>
+     * <li>behaviour: 16 recent-event JSON ('' none), 17 consent {@code 1}/{@code 0} for channel 12
+     * ('' none), 18 cart change ('', {@code add}, {@code remove}, {@code empty}); for add and remove
+     * 19 sku, 20 name, 21 category, 22 price, 23 quantity ('' each when not given); then the profile
+     * {@code @updatedAt} (encoded, '' when the profile is untouched), m, and m name/encoded-value pairs.</li>
      * </ul>
      *
      * <p>Returns {@code {'duplicate'}}, {@code {'applied'}} for behaviour, or {@code {'applied',
@@ -56,15 +57,26 @@ public final class EventRepository {
             if redis.call('ZSCORE', KEYS[7], id) then
               return {'duplicate'}
             end
-            local n = tonumber(ARGV[10])
-            local fields = {}
-            for i = 11, 10 + 2 * n do
-              fields[#fields + 1] = ARGV[i]
+            local fields = {'eventId', id, 'type', ARGV[2], 'customerId', ARGV[3], 'timestamp', ARGV[4]}
+            if ARGV[11] ~= '' then
+              fields[#fields + 1] = 'decisionId'
+              fields[#fields + 1] = ARGV[11]
             end
-            local a = 11 + 2 * n
+            if ARGV[12] ~= '' and ARGV[15] ~= 'offer' then
+              fields[#fields + 1] = 'channel'
+              fields[#fields + 1] = ARGV[12]
+            end
+            if ARGV[13] ~= '' then
+              fields[#fields + 1] = 'amount'
+              fields[#fields + 1] = ARGV[13]
+            end
+            if ARGV[14] ~= '' then
+              fields[#fields + 1] = 'attributes'
+              fields[#fields + 1] = ARGV[14]
+            end
             local result = {'applied'}
-            if ARGV[9] == 'offer' then
-              local decision, offer, channel = ARGV[a], ARGV[a + 1], ARGV[a + 2]
+            if ARGV[15] == 'offer' then
+              local decision, offer, channel = ARGV[11], ARGV[16], ARGV[12]
               local version, attributed, reason = 'unknown', 0, 'no_decision'
               if decision ~= '' then
                 reason = 'decision_unknown'
@@ -91,18 +103,18 @@ public final class EventRepository {
               end
               local counter = offer .. '|' .. channel .. '|' .. version .. '|'
               -- the day's expiry is set when a counter is first created, not on every event
-              if redis.call('HINCRBY', KEYS[9], counter .. ARGV[a + 4], 1) == 1 then
-                redis.call('PEXPIREAT', KEYS[9], ARGV[6])
+              if redis.call('HINCRBY', KEYS[9], counter .. ARGV[18], 1) == 1 then
+                redis.call('PEXPIREAT', KEYS[9], ARGV[10])
               end
-              if ARGV[a + 5] ~= '' then
-                redis.call('HINCRBYFLOAT', KEYS[9], counter .. 'conversionValue', ARGV[a + 5])
+              if ARGV[13] ~= '' then
+                redis.call('HINCRBYFLOAT', KEYS[9], counter .. 'conversionValue', ARGV[13])
               end
-              redis.call('HINCRBY', KEYS[3], channel .. ':' .. ARGV[a + 3], 1)
-              redis.call('ZADD', KEYS[6], ARGV[7], ARGV[a + 6] .. '|' .. offer .. '|' .. channel .. '|' .. id)
-              if ARGV[a + 7] == '1' and decision ~= '' then
+              redis.call('HINCRBY', KEYS[3], channel .. ':' .. ARGV[17], 1)
+              redis.call('ZADD', KEYS[6], ARGV[5], ARGV[2] .. '|' .. offer .. '|' .. channel .. '|' .. id)
+              if ARGV[2] == 'impression' and decision ~= '' then
                 redis.call('ZREM', KEYS[6], 'pending|' .. offer .. '|' .. channel .. '|' .. decision)
               end
-              redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[5])
+              redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[9])
               fields[#fields + 1] = 'offerId'
               fields[#fields + 1] = offer
               fields[#fields + 1] = 'channel'
@@ -113,9 +125,11 @@ public final class EventRepository {
               fields[#fields + 1] = attributed == 1 and 'true' or 'false'
               result = {'applied', offer, channel, version, attributed, reason}
             else
-              local cart = ARGV[a + 1]
+              local cart = ARGV[18]
+              local p = 19
               local items = {}
               if cart == 'add' or cart == 'remove' then
+                p = 24
                 local raw = redis.call('GET', KEYS[4])
                 if raw then
                   local ok, stored = pcall(cjson.decode, raw)
@@ -123,7 +137,7 @@ public final class EventRepository {
                     items = stored.items
                   end
                 end
-                local sku, quantity = ARGV[a + 2], tonumber(ARGV[a + 6])
+                local sku, quantity = ARGV[19], tonumber(ARGV[23])
                 local found
                 for i, item in ipairs(items) do
                   if type(item) == 'table' and item.sku == sku then
@@ -134,9 +148,9 @@ public final class EventRepository {
                 if cart == 'add' then
                   local item = found and items[found] or {sku = sku, quantity = 0, price = 0}
                   item.quantity = (tonumber(item.quantity) or 0) + (quantity or 1)
-                  if ARGV[a + 3] ~= '' then item.name = ARGV[a + 3] end
-                  if ARGV[a + 4] ~= '' then item.category = ARGV[a + 4] end
-                  if ARGV[a + 5] ~= '' then item.price = tonumber(ARGV[a + 5]) end
+                  if ARGV[20] ~= '' then item.name = ARGV[20] end
+                  if ARGV[21] ~= '' then item.category = ARGV[21] end
+                  if ARGV[22] ~= '' then item.price = tonumber(ARGV[22]) end
                   if not found then
                     items[#items + 1] = item
                     if #items > 500 then
@@ -158,23 +172,22 @@ public final class EventRepository {
                 for i, item in ipairs(items) do
                   encoded[i] = cjson.encode(item)
                 end
-                redis.call('SET', KEYS[4], '{"items":[' .. table.concat(encoded, ',') .. '],"updatedAt":"' .. ARGV[8] .. '"}')
+                redis.call('SET', KEYS[4], '{"items":[' .. table.concat(encoded, ',') .. '],"updatedAt":"' .. ARGV[4] .. '"}')
               end
-              if ARGV[a] ~= '' then
-                redis.call('LPUSH', KEYS[5], ARGV[a])
+              if ARGV[16] ~= '' then
+                redis.call('LPUSH', KEYS[5], ARGV[16])
                 redis.call('LTRIM', KEYS[5], 0, 199)
               end
-              if ARGV[a + 7] ~= '' then
-                redis.call('HSET', KEYS[2], ARGV[a + 7], ARGV[a + 8])
+              if ARGV[17] ~= '' then
+                redis.call('HSET', KEYS[2], ARGV[12], ARGV[17])
               end
-              local m = tonumber(ARGV[a + 10])
-              if m > 0 then
-                redis.call('HSET', KEYS[1], '@updatedAt', ARGV[a + 9], unpack(ARGV, a + 11, a + 10 + 2 * m))
+              if ARGV[p] ~= '' then
+                redis.call('HSET', KEYS[1], '@updatedAt', ARGV[p], unpack(ARGV, p + 2, p + 1 + 2 * tonumber(ARGV[p + 1])))
               end
             end
-            redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[4], '*', unpack(fields))
-            redis.call('ZADD', KEYS[7], ARGV[2], id)
-            redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. ARGV[3])
+            redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[8], '*', unpack(fields))
+            redis.call('ZADD', KEYS[7], ARGV[6], id)
+            redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. ARGV[7])
             return result
             """, ScriptOutputType.MULTI);
 
@@ -233,8 +246,9 @@ public final class EventRepository {
      */
     List<CompletionStage<Applied>> apply(List<CustomerEvent> events, Instant now) {
         List<RedisScript.Call> calls = new ArrayList<>(events.size());
+        Batch batch = new Batch(now);
         for (CustomerEvent e : events) {
-            calls.add(call(e, now));
+            calls.add(call(e, now, batch));
         }
         List<CompletionStage<List<Object>>> replies;
         try {
@@ -251,47 +265,77 @@ public final class EventRepository {
         return applied;
     }
 
-    private RedisScript.Call call(CustomerEvent e, Instant now) {
+    private RedisScript.Call call(CustomerEvent e, Instant now, Batch batch) {
         String[] customer = KeySchema.keys(e.customerId());
         int partition = KeySchema.partition(e.customerId());
-        LocalDate day = LocalDate.ofInstant(e.timestamp(), ZoneOffset.UTC);
+        Day day = batch.day(e.timestamp());
         boolean offer = e.kind().isOffer();
         String[] keys = offer && e.decisionId() != null ? new String[10] : new String[9];
         System.arraycopy(customer, 0, keys, 0, 7);
         keys[7] = KeySchema.events(partition);
-        keys[8] = KeySchema.report(partition, DAY.format(day));
+        keys[8] = KeySchema.report(partition, day.name());
         if (keys.length == 10) {
             keys[9] = KeySchema.decision(e.customerId(), e.decisionId());
         }
-        long nowMs = now.toEpochMilli();
-        List<String> args = new ArrayList<>(40);
+        List<String> args = new ArrayList<>(offer ? 18 : 28);
         args.add(e.eventId());
-        args.add(String.valueOf(nowMs));
-        // A timestamp up to MAX_AHEAD in the future is accepted, so ids are kept that much longer.
-        args.add(String.valueOf(nowMs - retention.dedupeWindow().plus(EventReader.MAX_AHEAD).toMillis()));
-        args.add(String.valueOf(nowMs - retention.stream().toMillis()));
-        args.add(String.valueOf(nowMs - retention.contacts().toMillis()));
-        args.add(String.valueOf(day.atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention.report()).toEpochMilli()));
+        args.add(e.type());
+        args.add(e.customerId());
+        args.add(batch.iso(e.timestamp()));
         args.add(String.valueOf(e.timestamp().toEpochMilli()));
-        String iso = e.timestamp().toString();
-        args.add(iso);
-        args.add(offer ? "offer" : "behaviour");
-        List<String> fields = streamFields(e, iso);
-        args.add(String.valueOf(fields.size() / 2));
-        args.addAll(fields);
+        args.add(batch.now);
+        args.add(batch.seenCutoff);
+        args.add(batch.streamMinId);
+        args.add(batch.contactsCutoff);
+        args.add(day.expiry());
+        args.add(orEmpty(e.decisionId()));
+        args.add(orEmpty(e.channel()));
+        args.add(e.amount() == null ? "" : String.valueOf(e.amount()));
+        args.add(e.attributes().isEmpty() ? "" : Json.write(e.attributes()));
         if (offer) {
-            args.add(orEmpty(e.decisionId()));
+            args.add("offer");
             args.add(e.offerId());
-            args.add(e.channel());
             args.add(e.kind().engagementMetric());
             args.add(e.kind().reportMetric());
-            args.add(e.amount() == null ? "" : String.valueOf(e.amount()));
-            args.add(e.kind().id());
-            args.add(e.kind() == EventType.IMPRESSION ? "1" : "0");
         } else {
+            args.add("behaviour");
             behaviourArgs(e, now, args);
         }
         return new RedisScript.Call(keys, args.toArray(String[]::new));
+    }
+
+    /** A UTC day of events: its report key's suffix and expiry. */
+    private record Day(String name, String expiry) {
+    }
+
+    /** What the events of one batch share, worked out once: the cutoffs, and days and times already formatted. */
+    private final class Batch {
+        final String now;
+        final String seenCutoff;
+        final String streamMinId;
+        final String contactsCutoff;
+        private final Map<Long, Day> days = new java.util.HashMap<>();
+        private final Map<Instant, String> times = new java.util.HashMap<>();
+
+        Batch(Instant at) {
+            long ms = at.toEpochMilli();
+            now = String.valueOf(ms);
+            // A timestamp up to MAX_AHEAD in the future is accepted, so ids are kept that much longer.
+            seenCutoff = String.valueOf(ms - retention.dedupeWindow().plus(EventReader.MAX_AHEAD).toMillis());
+            streamMinId = String.valueOf(ms - retention.stream().toMillis());
+            contactsCutoff = String.valueOf(ms - retention.contacts().toMillis());
+        }
+
+        Day day(Instant t) {
+            return days.computeIfAbsent(Math.floorDiv(t.getEpochSecond(), 86_400L), epochDay -> {
+                LocalDate d = LocalDate.ofEpochDay(epochDay);
+                return new Day(DAY.format(d), String.valueOf(d.atStartOfDay(ZoneOffset.UTC).toInstant().plus(retention.report()).toEpochMilli()));
+            });
+        }
+
+        String iso(Instant t) {
+            return times.computeIfAbsent(t, Instant::toString);
+        }
     }
 
     private static Applied applied(CustomerEvent e, List<Object> reply) {
@@ -306,53 +350,20 @@ public final class EventRepository {
                 attributed, attributed ? null : (String) reply.get(5)));
     }
 
-    /** The event's own fields for the stream; an offer event's offer and channel are added by the script, as attributed. */
-    private static List<String> streamFields(CustomerEvent e, String iso) {
-        List<String> f = new ArrayList<>(16);
-        f.add("eventId");
-        f.add(e.eventId());
-        f.add("type");
-        f.add(e.type());
-        f.add("customerId");
-        f.add(e.customerId());
-        f.add("timestamp");
-        f.add(iso);
-        if (e.decisionId() != null) {
-            f.add("decisionId");
-            f.add(e.decisionId());
-        }
-        if (e.channel() != null && !e.kind().isOffer()) {
-            f.add("channel");
-            f.add(e.channel());
-        }
-        if (e.amount() != null) {
-            f.add("amount");
-            f.add(String.valueOf(e.amount()));
-        }
-        if (!e.attributes().isEmpty()) {
-            f.add("attributes");
-            f.add(Json.write(e.attributes()));
-        }
-        return f;
-    }
-
     private static void behaviourArgs(CustomerEvent e, Instant now, List<String> args) {
         args.add(e.kind().isRecorded() ? CustomerCodec.recentEntry(recentEvent(e)) : "");
+        args.add(e.kind() == EventType.OPT_IN ? "1" : e.kind() == EventType.OPT_OUT ? "0" : "");
         Map<String, Object> a = e.attributes();
         switch (e.kind()) {
-            case CART_ADD -> args.add("add");
-            case CART_REMOVE -> args.add("remove");
+            case CART_ADD, CART_REMOVE -> {
+                args.add(e.kind() == EventType.CART_ADD ? "add" : "remove");
+                for (String name : List.of("sku", "name", "category", "price", "quantity")) {
+                    args.add(text(a.get(name)));
+                }
+            }
             case PURCHASE -> args.add("empty");
             default -> args.add("");
         }
-        args.add(text(a.get("sku")));
-        args.add(text(a.get("name")));
-        args.add(text(a.get("category")));
-        args.add(text(a.get("price")));
-        args.add(text(a.get("quantity")));
-        boolean consent = e.kind() == EventType.OPT_IN || e.kind() == EventType.OPT_OUT;
-        args.add(consent ? e.channel() : "");
-        args.add(e.kind() == EventType.OPT_IN ? "1" : "0");
         if (e.kind() == EventType.PROFILE_CHANGE) {
             args.add(ProfileValues.encode(now));
             args.add(String.valueOf(a.size()));
