@@ -49,17 +49,22 @@ NBO_REDIS_URL="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$http_port NBO_R
 pid=$!
 for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 applied() { curl -s "http://127.0.0.1:$http_port/q/metrics" | awk '/^nbo_events_total\{.*result="applied"/ {s += $2} END {printf "%d", s}'; }
+# CPU seconds used so far by the service and by Redis, to tell cost per event apart from a busy machine.
+service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$pid/stat"; }
+redis_cpu() { cli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.2f", s}'; }
 
 echo "warm-up (15s)"
 NBO_RUN=warm NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/events.lua \
   "http://127.0.0.1:$http_port/v1/events" >/dev/null
 cli config resetstat >/dev/null
-before=$(applied); start=$(date +%s.%N)
+before=$(applied); start=$(date +%s.%N); cpu0=$(service_cpu); rcpu0=$(redis_cpu)
 echo "== $connections connections, $threads wrk thread(s), batches of $batch, $duration"
 NBO_RUN=run NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t"$threads" -c"$connections" -d"$duration" --latency \
   -s load-tests/events.lua "http://127.0.0.1:$http_port/v1/events" | sed -n '/^batches/,$p'
-end=$(date +%s.%N); after=$(applied)
-awk -v a="$after" -v b="$before" -v s="$start" -v e="$end" \
-  'BEGIN {printf "events applied: %d in %.1f s = %.0f events/s\n", a - b, e - s, (a - b) / (e - s)}'
+end=$(date +%s.%N); after=$(applied); cpu1=$(service_cpu); rcpu1=$(redis_cpu)
+awk -v a="$after" -v b="$before" -v s="$start" -v e="$end" -v c0="$cpu0" -v c1="$cpu1" -v r0="$rcpu0" -v r1="$rcpu1" 'BEGIN {
+  n = a - b; printf "events applied: %d in %.1f s = %.0f events/s\n", n, e - s, n / (e - s)
+  printf "CPU per event: nbo %.1f us, redis %.1f us (nbo %.1f s, redis %.1f s of CPU)\n", (c1 - c0) * 1e6 / n, (r1 - r0) * 1e6 / n, c1 - c0, r1 - r0 }'
 cli info commandstats | tr -d '\r' | awk -F'[:,=]' '/^cmdstat_(evalsha|eval):/ {printf "redis %s: %s calls, %s us per call\n", $1, $3, $7}'
 grep -c 'events not stored' target/events-service.log | sed 's/^/503 answers in the log: /' || true
+uptime | sed 's/.*load/machine load/'

@@ -113,7 +113,7 @@ public final class RedisScript {
         List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
         List<CompletionStage<T>> results = new ArrayList<>(calls.size());
         for (Call call : calls) {
-            CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).add(sha).add(call.keys().length)
+            CommandArgs<String, String> args = new CommandArgs<>(Utf8Codec.INSTANCE).add(sha).add(call.keys().length)
                     .addKeys(call.keys()).addValues(call.args());
             AsyncCommand<String, String, T> command = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
                     (CommandOutput<String, String, T>) newOutput(), args));
