@@ -245,6 +245,14 @@ class EventResourceTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesEventsAndTheReportWithExamples() {
+        String doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().asString();
+
+        assertThat(doc).contains("/v1/events").contains("/v1/reports/offers").contains("an impression and a click")
+                .contains("profile_change").contains("conversionRate");
+    }
+
+    @Test
     void eventsAreCountedInTheMetrics() {
         String c = "t-ev-metrics";
         Events.post(List.of(event("m-1", "click", c, "offerId", "ev-offer-m", "channel", "web"), event("m-2", "wishlist_add", c)))

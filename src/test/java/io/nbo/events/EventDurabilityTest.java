@@ -120,6 +120,10 @@ class EventDurabilityTest {
             assertThat(status).as("retry of batch %d", b).isEqualTo(200);
         }
 
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("nbo_events_total\\{result=\"failed\",type=\"impression\"\\} [1-9]")
+                .containsPattern("nbo_events_total\\{result=\"applied\",type=\"page_view\"\\} [1-9]");
+
         try (RedisProbe probe = RedisProbe.ofApp()) {
             Map<String, Integer> times = new HashMap<>();
             Set<String> streams = new TreeSet<>();
