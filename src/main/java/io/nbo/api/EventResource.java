@@ -83,9 +83,7 @@ public class EventResource {
     @ServerExceptionMapper
     public Response notStored(EventsNotStoredException e) {
         LOG.warnf("events not stored: %s", e.getMessage());
-        return Response.fromResponse(new Problem("https://nbo.dev/problems/store-unavailable", "Service Unavailable", 503,
-                "the event store is unavailable or too slow; " + e.stored() + " of " + e.total() + " events are stored; "
-                        + "retry the whole batch shortly (events already applied are skipped as duplicates)", null, null).toResponse())
-                .header("Retry-After", "1").build();
+        return Problem.unavailable("the event store is unavailable or too slow; " + e.stored() + " of " + e.total()
+                + " events are stored; retry the whole batch shortly (events already applied are skipped as duplicates)");
     }
 }
