@@ -29,9 +29,11 @@ public final class EventRepository {
     /**
      * Applies one event exactly once.
      *
-     * <p>KEYS: 1 profile, 2 consent, 3 engagement, 4 cart, 5 recent, 6 contacts, 7 seen (the
-     * customer's keys), 8 the partition's stream, 9 the report counters of the event's UTC day,
-     * 10 the recorded decision the event names (only when it names one).
+     * <p>KEYS: 1 the customer's seen ids, 2 the partition's stream; then for an offer event 3 the
+     * customer's engagement, 4 contacts, 5 the partition's report counters of the event's UTC day,
+     * 6 the recorded decision the event names (only when it names one); for behaviour 3 the
+     * customer's recent events, 4 cart, 5 consent, 6 profile. (Only the keys an event can touch:
+     * each one is parsed by Redis and encoded by the client, for every event.)
      *
      * <p>ARGV: 1 event id, 2 type, 3 customer id, 4 event time (ISO), 5 event time (ms), 6 now (ms),
      * 7 seen cutoff (ms: ids applied before are forgotten), 8 stream MINID (ms), 9 contacts cutoff
@@ -54,7 +56,7 @@ public final class EventRepository {
      */
     static final RedisScript APPLY = new RedisScript("""
             local id = ARGV[1]
-            if redis.call('ZSCORE', KEYS[7], id) then
+            if redis.call('ZSCORE', KEYS[1], id) then
               return {'duplicate'}
             end
             local fields = {'eventId', id, 'type', ARGV[2], 'customerId', ARGV[3], 'timestamp', ARGV[4]}
@@ -80,7 +82,7 @@ public final class EventRepository {
               local version, attributed, reason = 'unknown', 0, 'no_decision'
               if decision ~= '' then
                 reason = 'decision_unknown'
-                local raw = redis.call('GET', KEYS[10])
+                local raw = redis.call('GET', KEYS[6])
                 local ok, rec = false, nil
                 if raw then
                   ok, rec = pcall(cjson.decode, raw)
@@ -103,18 +105,18 @@ public final class EventRepository {
               end
               local counter = offer .. '|' .. channel .. '|' .. version .. '|'
               -- the day's expiry is set when a counter is first created, not on every event
-              if redis.call('HINCRBY', KEYS[9], counter .. ARGV[18], 1) == 1 then
-                redis.call('PEXPIREAT', KEYS[9], ARGV[10])
+              if redis.call('HINCRBY', KEYS[5], counter .. ARGV[18], 1) == 1 then
+                redis.call('PEXPIREAT', KEYS[5], ARGV[10])
               end
               if ARGV[13] ~= '' then
-                redis.call('HINCRBYFLOAT', KEYS[9], counter .. 'conversionValue', ARGV[13])
+                redis.call('HINCRBYFLOAT', KEYS[5], counter .. 'conversionValue', ARGV[13])
               end
               redis.call('HINCRBY', KEYS[3], channel .. ':' .. ARGV[17], 1)
-              redis.call('ZADD', KEYS[6], ARGV[5], ARGV[2] .. '|' .. offer .. '|' .. channel .. '|' .. id)
+              redis.call('ZADD', KEYS[4], ARGV[5], ARGV[2] .. '|' .. offer .. '|' .. channel .. '|' .. id)
               if ARGV[2] == 'impression' and decision ~= '' then
-                redis.call('ZREM', KEYS[6], 'pending|' .. offer .. '|' .. channel .. '|' .. decision)
+                redis.call('ZREM', KEYS[4], 'pending|' .. offer .. '|' .. channel .. '|' .. decision)
               end
-              redis.call('ZREMRANGEBYSCORE', KEYS[6], '-inf', '(' .. ARGV[9])
+              redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. ARGV[9])
               fields[#fields + 1] = 'offerId'
               fields[#fields + 1] = offer
               fields[#fields + 1] = 'channel'
@@ -175,19 +177,19 @@ public final class EventRepository {
                 redis.call('SET', KEYS[4], '{"items":[' .. table.concat(encoded, ',') .. '],"updatedAt":"' .. ARGV[4] .. '"}')
               end
               if ARGV[16] ~= '' then
-                redis.call('LPUSH', KEYS[5], ARGV[16])
-                redis.call('LTRIM', KEYS[5], 0, 199)
+                redis.call('LPUSH', KEYS[3], ARGV[16])
+                redis.call('LTRIM', KEYS[3], 0, 199)
               end
               if ARGV[17] ~= '' then
-                redis.call('HSET', KEYS[2], ARGV[12], ARGV[17])
+                redis.call('HSET', KEYS[5], ARGV[12], ARGV[17])
               end
               if ARGV[p] ~= '' then
-                redis.call('HSET', KEYS[1], '@updatedAt', ARGV[p], unpack(ARGV, p + 2, p + 1 + 2 * tonumber(ARGV[p + 1])))
+                redis.call('HSET', KEYS[6], '@updatedAt', ARGV[p], unpack(ARGV, p + 2, p + 1 + 2 * tonumber(ARGV[p + 1])))
               end
             end
-            redis.call('XADD', KEYS[8], 'MINID', '~', ARGV[8], '*', unpack(fields))
-            redis.call('ZADD', KEYS[7], ARGV[6], id)
-            redis.call('ZREMRANGEBYSCORE', KEYS[7], '-inf', '(' .. ARGV[7])
+            redis.call('XADD', KEYS[2], 'MINID', '~', ARGV[8], '*', unpack(fields))
+            redis.call('ZADD', KEYS[1], ARGV[6], id)
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[7])
             return result
             """, ScriptOutputType.MULTI);
 
@@ -270,13 +272,21 @@ public final class EventRepository {
         int partition = KeySchema.partition(e.customerId());
         Day day = batch.day(e.timestamp());
         boolean offer = e.kind().isOffer();
-        String[] keys = offer && e.decisionId() != null ? new String[10] : new String[9];
-        System.arraycopy(customer, 0, keys, 0, 7);
-        keys[7] = KeySchema.events(partition);
-        keys[8] = KeySchema.report(partition, day.name());
-        if (keys.length == 10) {
-            keys[9] = KeySchema.decision(e.customerId(), e.decisionId());
+        String[] keys;
+        if (offer) {
+            keys = new String[e.decisionId() != null ? 6 : 5];
+            keys[2] = customer[KeySchema.ENGAGEMENT];
+            keys[3] = customer[KeySchema.CONTACTS];
+            keys[4] = KeySchema.report(partition, day.name());
+            if (keys.length == 6) {
+                keys[5] = KeySchema.decision(e.customerId(), e.decisionId());
+            }
+        } else {
+            keys = new String[] {null, null, customer[KeySchema.RECENT], customer[KeySchema.CART], customer[KeySchema.CONSENT],
+                customer[KeySchema.PROFILE]};
         }
+        keys[0] = customer[KeySchema.SEEN];
+        keys[1] = KeySchema.events(partition);
         List<String> args = new ArrayList<>(offer ? 18 : 28);
         args.add(e.eventId());
         args.add(e.type());
