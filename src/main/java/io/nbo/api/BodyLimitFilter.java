@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Refuses a request whose declared body is over the limit with a problem+json 413 before reading
  * it (Vert.x's own refusal has no body). Rule-set uploads ({@code /v1/rulesets}) may be as large as
- * {@code quarkus.http.limits.max-body-size}; every other request is held to {@code nbo.api.max-body-size}.
+ * {@code quarkus.http.limits.max-body-size}, event batches ({@code /v1/events}) as {@code nbo.events.max-body-size};
+ * every other request is held to {@code nbo.api.max-body-size}.
  */
 @ApplicationScoped
 public class BodyLimitFilter {
@@ -20,6 +21,8 @@ public class BodyLimitFilter {
     private final long ruleSetLimit;
     private final String problem;
     private final String ruleSetProblem;
+    private final long eventsLimit;
+    private final String eventsProblem;
 
     public BodyLimitFilter(NboConfig config, @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize ruleSetLimit,
                            ObjectMapper json) throws com.fasterxml.jackson.core.JsonProcessingException {
@@ -29,15 +32,20 @@ public class BodyLimitFilter {
                 "the request body is larger than " + this.limit + " bytes", null, null));
         this.ruleSetProblem = json.writeValueAsString(new Problem("about:blank", "Content Too Large", 413,
                 "the rule set is larger than " + this.ruleSetLimit + " bytes", null, null));
+        this.eventsLimit = config.events().maxBodySize().asLongValue();
+        this.eventsProblem = json.writeValueAsString(new Problem("about:blank", "Content Too Large", 413,
+                "the events are larger than " + this.eventsLimit + " bytes; send smaller batches", null, null));
     }
 
     void register(@Observes Router router) {
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
-            boolean ruleSet = ctx.request().path().startsWith("/v1/rulesets");
-            if (length != null && isOver(length, ruleSet ? ruleSetLimit : limit)) {
+            String path = ctx.request().path();
+            boolean ruleSet = path.startsWith("/v1/rulesets");
+            boolean events = path.equals("/v1/events");
+            if (length != null && isOver(length, ruleSet ? ruleSetLimit : events ? eventsLimit : limit)) {
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
-                        .putHeader("Connection", "close").end(ruleSet ? ruleSetProblem : problem);
+                        .putHeader("Connection", "close").end(ruleSet ? ruleSetProblem : events ? eventsProblem : problem);
             } else {
                 ctx.next();
             }

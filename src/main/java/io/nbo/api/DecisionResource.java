@@ -6,8 +6,6 @@ import io.nbo.decision.Decision;
 import io.nbo.decision.DecisionService;
 import io.nbo.model.Channel;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -16,7 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import java.util.concurrent.Executor;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -57,15 +54,6 @@ public class DecisionResource {
                 List.of(FieldError.at("/channel", "unknown channel \"" + body.channel() + "\"; one of " + Channel.ids())))));
         DecisionService.Ask ask = new DecisionService.Ask(body.customerId(), channel, body.placement(), body.page(),
                 body.device(), body.limit() == null ? defaultLimit : body.limit(), body.context());
-        return Uni.createFrom().completionStage(() -> decisions.decide(ask, callerContext()));
-    }
-
-    /** Runs continuations back on the request's Vert.x event loop (or inline outside one). */
-    private static Executor callerContext() {
-        Context context = Vertx.currentContext();
-        if (context == null) {
-            return Runnable::run;
-        }
-        return task -> context.runOnContext(ignored -> task.run());
+        return Uni.createFrom().completionStage(() -> decisions.decide(ask, CallerContext.current()));
     }
 }

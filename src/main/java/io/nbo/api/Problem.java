@@ -29,6 +29,12 @@ public record Problem(String type, String title, int status, String detail, Stri
         return new Problem("https://nbo.dev/problems/invalid-request", "Invalid request", 400, detail, null, errors);
     }
 
+    /** {@code 503} with {@code Retry-After: 1}: the store is down or too slow, and the caller may retry shortly. */
+    public static Response unavailable(String detail) {
+        return Response.fromResponse(new Problem("https://nbo.dev/problems/store-unavailable", "Service Unavailable", 503, detail, null, null)
+                .toResponse()).header("Retry-After", "1").build();
+    }
+
     public Response toResponse() {
         return Response.status(status).type(MEDIA_TYPE).entity(this).build();
     }

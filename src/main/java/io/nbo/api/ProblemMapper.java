@@ -90,8 +90,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response storeUnavailable(RedisUnavailableException e) {
         LOG.warnf("customer store unavailable: %s", e.getMessage());
-        return Response.fromResponse(new Problem("https://nbo.dev/problems/store-unavailable", "Service Unavailable", 503,
-                "the customer store is unavailable; retry shortly", null, null).toResponse()).header("Retry-After", "1").build();
+        return Problem.unavailable("the customer store is unavailable; retry shortly");
     }
 
     @ServerExceptionMapper

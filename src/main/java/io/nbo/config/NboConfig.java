@@ -19,6 +19,8 @@ public interface NboConfig {
 
     Simulations simulation();
 
+    Events events();
+
     /** HTTP API limits. */
     interface Api {
         /** Largest request body, except rule-set uploads (up to quarkus.http.limits.max-body-size). Default 256K. */
@@ -104,10 +106,6 @@ public interface NboConfig {
          */
         @WithDefault("24h")
         Duration recordFor();
-
-        /** How long the daily report counters are kept. Default 400d. */
-        @WithDefault("400d")
-        Duration reportFor();
     }
 
     /** Simulations run as jobs through the API; jobs live in memory on the replica that runs them. */
@@ -125,5 +123,39 @@ public interface NboConfig {
         @WithDefault("100")
         @Min(1)
         int maxKept();
+    }
+
+    /** Response and behaviour events ({@code POST /v1/events}) and the offer report. */
+    interface Events {
+        /**
+         * How long an event id is remembered per customer, so a retry is applied once; events older
+         * than this are refused, since their retry could no longer be recognised. Default 30d.
+         */
+        @WithDefault("30d")
+        Duration dedupeWindow();
+
+        /** How long events are kept in the partitions' Redis streams. Default 7d. */
+        @WithDefault("7d")
+        Duration retention();
+
+        /** How long a customer's contact history (offers served and responses) is kept, for contact policies. Default 90d. */
+        @WithDefault("90d")
+        Duration contactRetention();
+
+        /** How long a day's report counters are kept, counted from that day. Default 400d. */
+        @WithDefault("400d")
+        Duration reportTtl();
+
+        /**
+         * Time Redis may take for one event's script, counted from when its batch is sent: the calls
+         * of a batch of up to 1,000 queue behind each other, so this is longer than nbo.redis.timeout.
+         * Past it the batch is answered 503 (retry it). Also bounds each partition's report script. Default 2s.
+         */
+        @WithDefault("2s")
+        Duration timeout();
+
+        /** Largest {@code POST /v1/events} body (a batch of up to 1,000 events). Default 2M. */
+        @WithDefault("2M")
+        io.quarkus.runtime.configuration.MemorySize maxBodySize();
     }
 }

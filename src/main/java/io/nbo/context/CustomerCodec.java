@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Turns a customer into the arguments of the upsert script, and the load script's reply back into a customer. */
-final class CustomerCodec {
+public final class CustomerCodec {
 
     static final String UPDATED_AT = "@updatedAt";
 
@@ -57,6 +57,11 @@ final class CustomerCodec {
         args.add(String.valueOf(data.recent().size()));
         data.recent().forEach(e -> args.add(write(e)));
         return args.toArray(String[]::new);
+    }
+
+    /** A recent event as stored in the customer's {@code recent} list, and read back by {@link #fromReply}. */
+    public static String recentEntry(Event event) {
+        return write(event);
     }
 
     /** Decodes the load script's reply; empty when nothing is stored for the customer. */

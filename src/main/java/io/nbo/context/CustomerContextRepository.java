@@ -275,26 +275,7 @@ public final class CustomerContextRepository {
         return guarded(() -> redis.commands().del(KeySchema.keys(customerId)).thenApply(n -> n > 0));
     }
 
-    /** Runs a Redis call so that every Redis failure, thrown or completed, is a {@link RedisUnavailableException}. */
     private <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
-        CompletionStage<T> stage;
-        try {
-            stage = call.get();
-        } catch (RuntimeException e) {
-            stage = java.util.concurrent.CompletableFuture.failedFuture(e);
-        }
-        return stage.handle((value, error) -> {
-            if (error == null) {
-                return value;
-            }
-            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RedisUnavailableException r) {
-                throw r;
-            }
-            if (cause instanceof io.lettuce.core.RedisException) {
-                throw new RedisUnavailableException("Redis at " + redis.safeAddress() + " failed: " + cause.getMessage());
-            }
-            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
-        });
+        return redis.guarded(call);
     }
 }

@@ -51,6 +51,15 @@ public final class KeySchema {
     public static final int SEEN = 6;
     public static final int JOURNEY = 7;
 
+    // Built once: formatting the tag for every key of every event showed up as a tenth of the CPU under load.
+    private static final String[] PREFIXES = new String[PARTITIONS];
+
+    static {
+        for (int p = 0; p < PARTITIONS; p++) {
+            PREFIXES[p] = "nbo:" + String.format("{p:%04d}", p) + ":";
+        }
+    }
+
     private KeySchema() {
     }
 
@@ -68,12 +77,13 @@ public final class KeySchema {
 
     /** {@code {p:0042}}. */
     public static String partitionTag(int partition) {
-        return String.format("{p:%04d}", partition);
+        String prefix = PREFIXES[partition];
+        return prefix.substring(4, prefix.length() - 1);
     }
 
     /** The start every key of this partition shares: {@code nbo:{p:0042}:}. */
     public static String partitionPrefix(int partition) {
-        return "nbo:" + partitionTag(partition) + ":";
+        return PREFIXES[partition];
     }
 
     /**

@@ -9,6 +9,9 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
+import io.lettuce.core.protocol.CommandArgsAccessor;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,6 +38,8 @@ public final class RedisConnection implements AutoCloseable {
     private final ScheduledExecutorService retry;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile String lastError = "not connected yet";
+    // Scripts (by SHA1) allowed longer than the command timeout: each call of a large batch waits behind the rest.
+    private final java.util.Map<String, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RedisConnection(RedisURI uri, Duration timeout, MeterRegistry registry) {
         this.uri = uri;
@@ -45,8 +50,25 @@ public final class RedisConnection implements AutoCloseable {
         }
         this.resources = builder.build();
         this.client = RedisClient.create(resources, uri);
+        long defaultNanos = timeout.toNanos();
         client.setOptions(ClientOptions.builder()
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).timeoutSource(new TimeoutOptions.TimeoutSource() {
+                    @Override
+                    public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        if (!longer.isEmpty() && command.getType() == CommandType.EVALSHA) {
+                            Long nanos = longer.get(CommandArgsAccessor.getFirstString(command.getArgs()));
+                            if (nanos != null) {
+                                return nanos;
+                            }
+                        }
+                        return defaultNanos;
+                    }
+
+                    @Override
+                    public TimeUnit getTimeUnit() {
+                        return TimeUnit.NANOSECONDS;
+                    }
+                }).build())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
                 .build());
@@ -89,11 +111,51 @@ public final class RedisConnection implements AutoCloseable {
 
     /** The async commands of the shared connection. */
     public RedisAsyncCommands<String, String> commands() {
+        return stateful().async();
+    }
+
+    /**
+     * Runs a Redis call so that every Redis failure, thrown or completed, is a
+     * {@link RedisUnavailableException}: the caller can degrade, or answer 503 and let the client retry.
+     */
+    public <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
+        CompletionStage<T> stage;
+        try {
+            stage = call.get();
+        } catch (RuntimeException e) {
+            stage = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        return stage.handle((value, error) -> {
+            if (error == null) {
+                return value;
+            }
+            Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+            if (cause instanceof RedisUnavailableException r) {
+                throw r;
+            }
+            if (cause instanceof io.lettuce.core.RedisException) {
+                throw new RedisUnavailableException("Redis at " + safeAddress() + " failed: " + cause.getMessage());
+            }
+            throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
+        });
+    }
+
+    /**
+     * Lets calls of a script by its SHA1 take up to {@code timeout} instead of the command timeout,
+     * e.g. for batches whose calls queue behind each other in Redis. (The rare fallback by text keeps
+     * the command timeout.)
+     */
+    public void allowLonger(RedisScript script, Duration timeout) {
+        longer.put(script.sha(), timeout.toNanos());
+    }
+
+    /** The shared connection itself, for batches written in one go ({@link RedisScript#runAll}). */
+    StatefulRedisConnection<String, String> stateful() {
         StatefulRedisConnection<String, String> c = connection;
         if (c == null) {
             throw new RedisUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
         }
-        return c.async();
+        return c;
     }
 
     /** Whether the connection is up now. */

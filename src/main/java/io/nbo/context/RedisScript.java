@@ -2,25 +2,44 @@ package io.nbo.context;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.BooleanOutput;
+import io.lettuce.core.output.CommandOutput;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.output.ValueOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import io.lettuce.core.protocol.RedisCommand;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Lua script run by its SHA1 (EVALSHA), falling back to sending the text (EVAL) when the server
- * does not know it yet, e.g. after a Redis restart: one round trip in the usual case.
+ * A Lua script run by its SHA1 (EVALSHA), loaded again when the server does not know it (e.g. after
+ * a Redis restart): one round trip in the usual case.
  */
-final class RedisScript {
+public final class RedisScript {
+
+    private static final long RELOAD_EVERY_NANOS = 1_000_000_000L;
 
     private final String text;
     private final String sha;
     private final ScriptOutputType output;
+    private final AtomicLong loadedAt = new AtomicLong(System.nanoTime() - RELOAD_EVERY_NANOS - 1);
 
-    RedisScript(String text, ScriptOutputType output) {
+    public RedisScript(String text, ScriptOutputType output) {
         this.text = text;
         this.output = output;
         try {
@@ -30,28 +49,104 @@ final class RedisScript {
         }
     }
 
-    <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    /** Runs the script: EVALSHA, then again after loading it when the server does not know it. */
+    public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        redis.<T>evalsha(sha, output, keys, args).whenComplete((value, error) -> {
-            if (error == null) {
-                result.complete(value);
-            } else if (error instanceof RedisNoScriptException || (error.getMessage() != null && error.getMessage().startsWith("NOSCRIPT"))) {
-                redis.<T>eval(text, output, keys, args).whenComplete((v, e) -> {
-                    if (e == null) {
-                        result.complete(v);
-                    } else {
-                        result.completeExceptionally(e);
-                    }
-                });
-            } else {
-                result.completeExceptionally(error);
-            }
-        });
+        redis.<T>evalsha(sha, output, keys, args).whenComplete((value, error) -> settle(redis, keys, args, value, error, result));
         return result;
     }
 
+    /**
+     * Completes {@code result} with a reply, or when the server did not know the script (a restart,
+     * a failover), runs the call again: loading the script first (once a second at most, however many
+     * calls of a pipeline fail), then by its SHA1; by its text only if that fails too. Retries are
+     * sent from the replies' callbacks, in reply order, so a pipeline's calls still run in order.
+     */
+    private <T> void settle(RedisAsyncCommands<String, String> redis, String[] keys, String[] args, T value, Throwable error,
+                            CompletableFuture<T> result) {
+        if (error == null) {
+            result.complete(value);
+            return;
+        }
+        if (!isNoScript(error)) {
+            result.completeExceptionally(error);
+            return;
+        }
+        long now = System.nanoTime();
+        long last = loadedAt.get();
+        if (now - last > RELOAD_EVERY_NANOS && loadedAt.compareAndSet(last, now)) {
+            redis.scriptLoad(text);
+        }
+        redis.<T>evalsha(sha, output, keys, args).whenComplete((v, e) -> {
+            if (e != null && isNoScript(e)) {
+                redis.<T>eval(text, output, keys, args).whenComplete((v2, e2) -> complete(result, v2, e2));
+            } else {
+                complete(result, v, e);
+            }
+        });
+    }
+
+    private static <T> void complete(CompletableFuture<T> result, T value, Throwable error) {
+        if (error == null) {
+            result.complete(value);
+        } else {
+            result.completeExceptionally(error);
+        }
+    }
+
+    String sha() {
+        return sha;
+    }
+
+    /** One call of the script: its keys and arguments. */
+    public record Call(String[] keys, String[] args) {
+    }
+
+    /**
+     * Runs the script once per call, all written to the connection in one go (one write, one flush)
+     * and executed in order; each call falls back to EVAL on its own when the server does not know
+     * the script. For batches: hundreds of single writes cost the I/O thread far more.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> List<CompletionStage<T>> runAll(RedisConnection redis, List<Call> calls) {
+        StatefulRedisConnection<String, String> connection = redis.stateful();
+        List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
+        List<CompletionStage<T>> results = new ArrayList<>(calls.size());
+        for (Call call : calls) {
+            CommandArgs<String, String> args = new CommandArgs<>(Utf8Codec.INSTANCE).add(sha).add(call.keys().length)
+                    .addKeys(call.keys()).addValues(call.args());
+            AsyncCommand<String, String, T> command = new AsyncCommand<>(new Command<>(CommandType.EVALSHA,
+                    (CommandOutput<String, String, T>) newOutput(), args));
+            commands.add(command);
+            CompletableFuture<T> result = new CompletableFuture<>();
+            command.whenComplete((value, error) -> settle(connection.async(), call.keys(), call.args(), value, error, result));
+            results.add(result);
+        }
+        try {
+            connection.dispatch(commands);
+        } catch (RuntimeException e) {
+            commands.forEach(c -> c.completeExceptionally(e));
+        }
+        return results;
+    }
+
+    private CommandOutput<String, String, ?> newOutput() {
+        return switch (output) {
+            case MULTI -> new NestedMultiOutput<>(StringCodec.UTF8);
+            case INTEGER -> new IntegerOutput<>(StringCodec.UTF8);
+            case VALUE -> new ValueOutput<>(StringCodec.UTF8);
+            case STATUS -> new StatusOutput<>(StringCodec.UTF8);
+            case BOOLEAN -> new BooleanOutput<>(StringCodec.UTF8);
+            default -> throw new IllegalStateException("no batch output for " + output);
+        };
+    }
+
+    private static boolean isNoScript(Throwable error) {
+        return error instanceof RedisNoScriptException || (error.getMessage() != null && error.getMessage().startsWith("NOSCRIPT"));
+    }
+
     /** Loads the script into the server's cache so the first call does not pay for the fallback. */
-    CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
+    public CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
         return redis.scriptLoad(text);
     }
 }

@@ -55,7 +55,8 @@ public class DecisionService {
         this.customers = customers;
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
                 config.rules().timeBudget());
-        this.policies = new PolicyCommit(customers, registry, config.decision().recordFor(), config.decision().reportFor());
+        this.policies = new PolicyCommit(customers, registry, config.decision().recordFor(), config.events().reportTtl(),
+                config.events().contactRetention());
         this.registry = registry;
         this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
     }

@@ -36,19 +36,23 @@ final class PolicyCommit {
 
     /** Notice code: the contact policies could not be checked against Redis. */
     static final String POLICY_UNCHECKED = "policy_unchecked";
-    /** How long the contact history is kept at least, whatever the policies look back. */
-    static final Duration HISTORY = Duration.ofDays(90);
 
     private final CustomerContextRepository customers;
     private final MeterRegistry registry;
     private final Duration recordFor;
     private final Duration reportFor;
+    private final Duration history;
 
-    PolicyCommit(CustomerContextRepository customers, MeterRegistry registry, Duration recordFor, Duration reportFor) {
+    /**
+     * @param reportFor how long a day's report counters are kept
+     * @param history   how long contacts are kept at least, whatever the policies look back
+     */
+    PolicyCommit(CustomerContextRepository customers, MeterRegistry registry, Duration recordFor, Duration reportFor, Duration history) {
         this.customers = customers;
         this.registry = registry;
         this.recordFor = recordFor;
         this.reportFor = reportFor;
+        this.history = history;
     }
 
     /**
@@ -142,7 +146,7 @@ final class PolicyCommit {
                     .map(k -> new CapCheck(k.per(), k.max(), k.windowMillis(), k.policy())).toList();
             commitCandidates.add(new CustomerContextRepository.Candidate(c.offerId(), c.channel(), c.group(), checks, recordJson(c)));
         }
-        Duration lookback = policies.lookback().compareTo(HISTORY) > 0 ? policies.lookback() : HISTORY;
+        Duration lookback = policies.lookback().compareTo(history) > 0 ? policies.lookback() : history;
         var commit = new CustomerContextRepository.Commit(decisionId, ruleSet.version(), calling.id(), now,
                 policies.counting() == ContactPolicies.Counting.SERVED, policies.pendingHold(), lookback, limit, recordFor,
                 policies.journeyWindow(), reportFor, commitCandidates);

@@ -24,6 +24,11 @@ public final class NboMetrics {
     public static final String POLICY_SUPPRESSIONS = "nbo.policy.suppressions";
     /** Counter of caps checked atomically when serving; tag {@code result} (passed, capped). */
     public static final String POLICY_CAP_CHECKS = "nbo.policy.cap.checks";
+    /**
+     * Counter of events received; tags {@code type} (the event type; {@code other} for custom
+     * behaviour, {@code unknown} when unreadable) and {@code result} (applied, duplicate, invalid, failed).
+     */
+    public static final String EVENTS = "nbo.events";
 
     private NboMetrics() {
     }

@@ -10,24 +10,35 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A real {@code redis-server} on a free loopback port, with nothing kept on disk: each test class
- * gets its own, and a test can stop it to see an outage.
+ * A real {@code redis-server} on a free loopback port, with nothing kept on disk (unless started
+ * durable): each test class gets its own, and a test can stop it to see an outage.
  */
 public final class RedisServer implements AutoCloseable {
 
     private final int port;
     private final Path dir;
+    private final boolean durable;
     private Process process;
 
-    private RedisServer(int port, Path dir) {
+    private RedisServer(int port, Path dir, boolean durable) {
         this.port = port;
         this.dir = dir;
+        this.durable = durable;
     }
 
     /** Starts a server on a free port and waits until it answers. */
     public static RedisServer start() {
+        return start(false);
+    }
+
+    /**
+     * Starts a server, durable or not. A durable one appends every write to its AOF before it
+     * answers ({@code appendfsync always}), so what it acknowledged survives {@link #kill()} and
+     * {@link #restart()}.
+     */
+    public static RedisServer start(boolean durable) {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"));
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"), durable);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -37,10 +48,11 @@ public final class RedisServer implements AutoCloseable {
 
     private void launch() throws IOException {
         List<String> command = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no");
+                "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
+                "--dir", dir.toString(), "--protected-mode", "no");
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.log").toFile()).start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         } catch (IOException e) {
             throw new IllegalStateException("redis-server is not installed: the tests need a real Redis "
                     + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)", e);
@@ -67,7 +79,7 @@ public final class RedisServer implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
-    /** Kills the server (an outage); {@link #restart()} brings it back on the same port, empty. */
+    /** Kills the server (an outage); {@link #restart()} brings it back on the same port, empty unless durable. */
     public void kill() {
         process.destroyForcibly();
         try {
