@@ -164,8 +164,8 @@ class ContactPolicyTest {
     void anAcceptOnAnyChannelSuppressesThatOfferOnAllChannels() throws Exception {
         store("accept-1");
         String top = decide(Map.of("customerId", "accept-1", "channel", "web")).getString("offers[0].offerId");
-        redis.commands().zadd(KeySchema.keys("accept-1")[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "accept|" + top + "|web|evt-1")
-                .get(2, TimeUnit.SECONDS);
+        io.nbo.testing.Events.post(io.nbo.testing.Events.event("accept-evt-1", "accept", "accept-1", "offerId", top, "channel", "web"))
+                .statusCode(200);
 
         for (String channel : List.of("web", "call_center", "app")) {
             JsonPath after = decide(Map.of("customerId", "accept-1", "channel", channel, "limit", 5));
@@ -191,8 +191,9 @@ class ContactPolicyTest {
         assertThat(callCenter).isEqualTo(web);
 
         // a dismiss lets the customer move on to the next best offer
-        redis.commands().zadd(KeySchema.keys("journey-1")[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "dismiss|" + web + "|web|evt-2")
-                .get(2, TimeUnit.SECONDS);
+        io.nbo.testing.Events.post(io.nbo.testing.Events.event("journey-evt-1", "dismiss", "journey-1", "offerId", web, "channel", "web",
+                        "timestamp", Instant.now().toString()))
+                .statusCode(200);
         assertThat(decide(Map.of("customerId", "journey-1", "channel", "call_center")).getString("offers[0].offerId")).isEqualTo(callCenterAlone);
     }
 
@@ -206,6 +207,37 @@ class ContactPolicyTest {
                 .hasSize(8)
                 .allSatisfy(a -> assertThat(a.getString("suppressed.find { it.offerId == 'policy-test-coupon' }.code")).isEqualTo("sold_out"));
         assertThat(redis.commands().get(KeySchema.globalCount("policy-test-coupon")).get(2, TimeUnit.SECONDS)).isEqualTo("2");
+    }
+
+    @Test
+    void aRealDecisionsImpressionAndClickAreAttributedToItAndAWebCartChangeReachesTheCallCenter() throws Exception {
+        store("e2e-1");
+        JsonPath d = decide(Map.of("customerId", "e2e-1", "channel", "web"));
+        String offer = d.getString("offers[0].offerId");
+        String decisionId = d.getString("decisionId");
+        assertThat(contacts("e2e-1")).containsExactly("pending|" + offer + "|web|" + decisionId);
+
+        io.nbo.testing.Events.post(List.of(
+                io.nbo.testing.Events.event("e2e-imp", "impression", "e2e-1", "decisionId", decisionId),
+                io.nbo.testing.Events.event("e2e-click", "click", "e2e-1", "decisionId", decisionId))).statusCode(200);
+
+        // the impression took the place the serving held
+        assertThat(contacts("e2e-1")).containsExactlyInAnyOrder("impression|" + offer + "|web|e2e-imp", "click|" + offer + "|web|e2e-click");
+        JsonPath report = given().get("/v1/reports/offers?offer=" + offer + "&channel=web&version=" + d.getString("ruleSetVersion"))
+                .then().statusCode(200).extract().jsonPath();
+        assertThat(report.getInt("rows[0].served")).isPositive();
+        assertThat(report.getInt("rows[0].impressions")).isPositive();
+        assertThat(report.getInt("rows[0].clicks")).isPositive();
+
+        // a cart change on the web is in the very next call-center decision: a beauty item in the cart
+        // makes the sample box eligible (this customer consents to nothing the call center could send it on)
+        given().contentType(ContentType.JSON).body(Customers.noConsent()).put("/v1/customers/e2e-cart").then().statusCode(200);
+        Map<String, Object> callCenter = Map.of("customerId", "e2e-cart", "channel", "call_center", "limit", 5);
+        assertThat(decide(callCenter).getList("suppressed.offerId")).doesNotContain("beauty-sample-box");
+        io.nbo.testing.Events.post(io.nbo.testing.Events.event("e2e-cart", "cart_add", "e2e-cart", "channel", "web",
+                "attributes", Map.of("sku", "BE-1", "name", "Serum", "category", "beauty", "price", 30, "quantity", 1))).statusCode(200);
+        JsonPath after = decide(callCenter);
+        assertThat(after.getString("suppressed.find { it.offerId == 'beauty-sample-box' }.code")).isEqualTo("no_consent");
     }
 
     @Test
