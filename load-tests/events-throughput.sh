@@ -2,11 +2,12 @@
 # How many events a second one nbo instance ingests through POST /v1/events. Starts its own
 # redis-server (port 6395, nothing kept on disk) and nbo (a free port), imports demo customers,
 # records one decision per customer for attribution, warms up, then drives batches of 500 events
-# (unique ids; impressions and clicks naming a recorded decision, page views, cart adds) with wrk for
+# (unique ids; impressions and clicks naming a recorded decision, page views, cart adds, purchases) with wrk for
 # DURATION. Prints events applied a second (from nbo_events_total), errors, latency per batch and
 # Redis' own time per event script. Traffic goes to 127.0.0.1 only; Ctrl-C stops everything.
 #
-#   load-tests/events-throughput.sh     # DURATION=30s CONNECTIONS=4 THREADS=1 NBO_BATCH=500 NBO_CUSTOMERS=10000
+#   load-tests/events-throughput.sh     # DURATION=30s CONNECTIONS=4 THREADS=1 NBO_BATCH=500 NBO_CUSTOMERS=10000 SKIP_BUILD=1
+#   NBO_MIX=0,0,100,0,0 load-tests/events-throughput.sh   # % impressions, clicks, page views, cart adds, purchases (default 40,10,33,15,2)
 #   NBO_JAVA_OPTS="-XX:StartFlightRecording=filename=target/events.jfr,settings=profile" load-tests/events-throughput.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,7 +18,7 @@ command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install -y wrk"
 command -v redis-server >/dev/null || { echo "redis-server is needed: sudo apt-get install -y redis-server" >&2; exit 1; }
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-./mvnw -q -B -DskipTests package
+[ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -DskipTests package
 cp="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$PWD/target" --pidfile "$PWD/target/events-redis.pid" --logfile "$PWD/target/events-redis.log"
@@ -54,11 +55,12 @@ service_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz
 redis_cpu() { cli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s += $2} END {printf "%.2f", s}'; }
 
 echo "warm-up (15s)"
+export NBO_MIX="${NBO_MIX:-40,10,33,15,2}"
 NBO_RUN=warm NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/events.lua \
   "http://127.0.0.1:$http_port/v1/events" >/dev/null
 cli config resetstat >/dev/null
 before=$(applied); start=$(date +%s.%N); cpu0=$(service_cpu); rcpu0=$(redis_cpu)
-echo "== $connections connections, $threads wrk thread(s), batches of $batch, $duration"
+echo "== $connections connections, $threads wrk thread(s), batches of $batch, mix $NBO_MIX, $duration"
 NBO_RUN=run NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t"$threads" -c"$connections" -d"$duration" --latency \
   -s load-tests/events.lua "http://127.0.0.1:$http_port/v1/events" | sed -n '/^batches/,$p'
 end=$(date +%s.%N); after=$(applied); cpu1=$(service_cpu); rcpu1=$(redis_cpu)

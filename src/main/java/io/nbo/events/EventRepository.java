@@ -169,12 +169,9 @@ public final class EventRepository {
                 end
               end
               if cart ~= '' then
-                -- built by hand: cjson writes an empty table as {}, and the cart's items must stay a list
-                local encoded = {}
-                for i, item in ipairs(items) do
-                  encoded[i] = cjson.encode(item)
-                end
-                redis.call('SET', KEYS[4], '{"items":[' .. table.concat(encoded, ',') .. '],"updatedAt":"' .. ARGV[4] .. '"}')
+                -- cjson writes an empty table as {}, and the cart's items must stay a list
+                local encoded = #items == 0 and '[]' or cjson.encode(items)
+                redis.call('SET', KEYS[4], '{"items":' .. encoded .. ',"updatedAt":"' .. ARGV[4] .. '"}')
               end
               if ARGV[16] ~= '' then
                 redis.call('LPUSH', KEYS[3], ARGV[16])
