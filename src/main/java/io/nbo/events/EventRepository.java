@@ -173,8 +173,7 @@ public final class EventRepository {
                 local encoded = #items == 0 and '[]' or cjson.encode(items)
                 redis.call('SET', KEYS[4], '{"items":' .. encoded .. ',"updatedAt":"' .. ARGV[4] .. '"}')
               end
-              if ARGV[16] ~= '' then
-                redis.call('LPUSH', KEYS[3], ARGV[16])
+              if ARGV[16] ~= '' and redis.call('LPUSH', KEYS[3], ARGV[16]) > 200 then
                 redis.call('LTRIM', KEYS[3], 0, 199)
               end
               if ARGV[17] ~= '' then
