@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class EventReader {
         List<Problem> problems = new ArrayList<>();
         List<EventType> invalid = new ArrayList<>();
         // The events of a batch often share timestamps, and parsing one is a good part of reading an event.
-        Map<String, Instant> times = new java.util.HashMap<>();
+        Map<String, Instant> times = new HashMap<>();
         if (body == null || !(body.isObject() || body.isArray())) {
             problems.add(new Problem("/", "the body must be an event object or an array of events"));
         } else if (body.isObject()) {

@@ -13,10 +13,13 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -173,8 +176,7 @@ public final class EventRepository {
                 local encoded = #items == 0 and '[]' or cjson.encode(items)
                 redis.call('SET', KEYS[4], '{"items":' .. encoded .. ',"updatedAt":"' .. ARGV[4] .. '"}')
               end
-              if ARGV[16] ~= '' then
-                redis.call('LPUSH', KEYS[3], ARGV[16])
+              if ARGV[16] ~= '' and redis.call('LPUSH', KEYS[3], ARGV[16]) > 200 then
                 redis.call('LTRIM', KEYS[3], 0, 199)
               end
               if ARGV[17] ~= '' then
@@ -253,7 +255,7 @@ public final class EventRepository {
         try {
             replies = APPLY.runAll(redis, calls);
         } catch (RuntimeException e) {
-            replies = java.util.Collections.nCopies(events.size(), java.util.concurrent.CompletableFuture.failedFuture(e));
+            replies = Collections.nCopies(events.size(), CompletableFuture.failedFuture(e));
         }
         List<CompletionStage<Applied>> applied = new ArrayList<>(events.size());
         for (int i = 0; i < events.size(); i++) {
@@ -321,8 +323,8 @@ public final class EventRepository {
         final String seenCutoff;
         final String streamMinId;
         final String contactsCutoff;
-        private final Map<Long, Day> days = new java.util.HashMap<>();
-        private final Map<Instant, String> times = new java.util.HashMap<>();
+        private final Map<Long, Day> days = new HashMap<>();
+        private final Map<Instant, String> times = new HashMap<>();
 
         Batch(Instant at) {
             long ms = at.toEpochMilli();
