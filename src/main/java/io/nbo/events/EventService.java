@@ -11,7 +11,6 @@ import io.nbo.context.RedisUnavailableException;
 import io.nbo.events.InvalidEventsException.Problem;
 import io.nbo.health.NboMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -44,19 +43,14 @@ public class EventService {
     private final EventReader reader;
     private final MeterRegistry registry;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
 
-    @Inject
     public EventService(RedisConnection redis, NboConfig config, MeterRegistry registry) {
-        this(redis, config.events(), registry, Clock.systemUTC());
-    }
-
-    EventService(RedisConnection redis, NboConfig.Events config, MeterRegistry registry, Clock clock) {
-        this.repository = new EventRepository(redis, new EventRepository.Retention(config.dedupeWindow(), config.retention(),
-                config.contactRetention(), config.reportTtl()), config.timeout());
-        this.reader = new EventReader(config.dedupeWindow());
+        NboConfig.Events events = config.events();
+        this.repository = new EventRepository(redis, new EventRepository.Retention(events.dedupeWindow(), events.retention(),
+                events.contactRetention(), events.reportTtl()), events.timeout());
+        this.reader = new EventReader(events.dedupeWindow());
         this.registry = registry;
-        this.clock = clock;
     }
 
     /**
