@@ -77,10 +77,29 @@ public final class Result {
         }
     }
 
-    private final Map<String, Verdict> verdicts = new LinkedHashMap<>();
-    private final Map<Channel, Double> channelPreference = new EnumMap<>(Channel.class);
-    private final Map<Channel, List<Reason>> channelReasons = new EnumMap<>(Channel.class);
-    private String firingRule = "(outside a rule)";
+    private static final String OUTSIDE = "(outside a rule)";
+
+    private Map<String, Verdict> verdicts = new LinkedHashMap<>();
+    private Map<Channel, Double> channelPreference = new EnumMap<>(Channel.class);
+    private Map<Channel, List<Reason>> channelReasons = new EnumMap<>(Channel.class);
+    private String firingRule = OUTSIDE;
+
+    /**
+     * Called by nbo when the rules of one decision are done; not for use in DRL. A session that stays
+     * up between decisions keeps one {@code Result} fact: this moves what the rules decided into a new
+     * object for the caller and leaves this one empty for the next decision.
+     */
+    public Result handOver() {
+        Result taken = new Result();
+        taken.verdicts = verdicts;
+        taken.channelPreference = channelPreference;
+        taken.channelReasons = channelReasons;
+        verdicts = new LinkedHashMap<>();
+        channelPreference = new EnumMap<>(Channel.class);
+        channelReasons = new EnumMap<>(Channel.class);
+        firingRule = OUTSIDE;
+        return taken;
+    }
 
     /** Called by nbo before each rule's consequence runs; not for use in DRL. */
     public void firing(String ruleName) {

@@ -25,6 +25,35 @@ public final class OfferCatalog {
         return offers.values().stream().filter(o -> o.isValidAt(at)).toList();
     }
 
+    /**
+     * The longest span around {@code at}, from (inclusive) to until (exclusive), in which
+     * {@link #validAt} gives the same offers: between the nearest validity bounds before and after it.
+     */
+    public Span sameOffersAround(Instant at) {
+        Instant from = Instant.MIN;
+        Instant until = Instant.MAX;
+        for (Offer o : offers.values()) {
+            for (Instant bound : new Instant[] {o.getValidFrom(), o.getValidUntil()}) {
+                if (bound == null) {
+                    continue;
+                }
+                if (!bound.isAfter(at) && bound.isAfter(from)) {
+                    from = bound;
+                } else if (bound.isAfter(at) && bound.isBefore(until)) {
+                    until = bound;
+                }
+            }
+        }
+        return new Span(from, until);
+    }
+
+    /** A span of time, from (inclusive) to until (exclusive). */
+    public record Span(Instant from, Instant until) {
+        public boolean contains(Instant at) {
+            return !at.isBefore(from) && at.isBefore(until);
+        }
+    }
+
     public Optional<Offer> find(String id) {
         return Optional.ofNullable(offers.get(id));
     }

@@ -81,8 +81,9 @@ public final class DrlSandbox {
             "getKieBase", "getKieSession", "getSession", "getEntryPoint", "getEntryPoints", "getAgenda", "getGlobal",
             "getGlobals", "setGlobal", "getChannels", "getFactHandle", "getFactHandles", "insertLogical", "fireAllRules",
             "fireUntilHalt",
-            // nbo records which rule is firing; a rule calling it could take credit for another
-            "firing");
+            // nbo records which rule is firing (a rule calling it could take credit for another) and
+            // hands each decision's result over when the rules are done (a rule calling it would lose it)
+            "firing", "handOver");
 
     /** Calls that change the session when written bare in an action ({@code insert($x)}, {@code modify($x) {...}}). */
     private static final Set<String> SESSION_CALLS = Set.of("insert", "insertLogical", "update", "modify", "delete", "retract",

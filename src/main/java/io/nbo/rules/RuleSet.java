@@ -1,7 +1,6 @@
 package io.nbo.rules;
 
 import io.nbo.model.Customer;
-import io.nbo.model.Offer;
 import io.nbo.model.Request;
 import io.nbo.model.Result;
 import io.nbo.offers.OfferCatalog;
@@ -9,15 +8,14 @@ import io.nbo.policy.ContactPolicies;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.kie.api.KieBase;
-import org.kie.api.event.rule.BeforeMatchFiredEvent;
-import org.kie.api.event.rule.DefaultAgendaEventListener;
-import org.kie.api.runtime.KieSession;
 
 /**
  * One compiled, immutable version of the rules folder: the DRL knowledge base, the offer catalog and the contact policies,
- * identified by a hash of their content. Safe to share between threads; each evaluation gets its own
- * session, always disposed.
+ * identified by a hash of their content. Safe to share between threads: each evaluation has a
+ * {@link ResidentSession} to itself, which later evaluations reuse.
  */
 public final class RuleSet {
 
@@ -32,6 +30,10 @@ public final class RuleSet {
     private final List<String> files;
     private final int ruleCount;
     private final Instant compiledAt;
+    /** Sessions not in use; one per thread that decides at once is enough, and the rest are disposed. */
+    private final ConcurrentLinkedDeque<ResidentSession> idle = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger idleCount = new AtomicInteger();
+    private static final int MAX_IDLE = 2 * Runtime.getRuntime().availableProcessors() + 2;
 
     RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, List<String> files, Instant compiledAt) {
         this.version = version;
@@ -98,41 +100,50 @@ public final class RuleSet {
     }
 
     /**
-     * Runs the rules over one customer and request, with the offers valid at {@code now}.
+     * Runs the rules over one customer and request, with the offers valid at {@code now}, in a
+     * resident session taken from this rule set's idle ones (or a new one).
      *
      * @param maxFirings rule firings allowed before evaluation stops (a guard against rules that loop)
      * @param budget     time allowed for firing rules; matches still pending after it are not fired
      */
     public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings, java.time.Duration budget) {
-        Result result = new Result();
-        List<String> fired = new ArrayList<>();
-        KieSession session = kieBase.newKieSession();
+        ResidentSession session = take(now);
+        boolean clean = false;
         try {
-            session.addEventListener(new DefaultAgendaEventListener() {
-                @Override
-                public void beforeMatchFired(BeforeMatchFiredEvent event) {
-                    String rule = event.getMatch().getRule().getName();
-                    fired.add(rule);
-                    result.firing(rule);
-                }
-            });
-            session.insert(result);
-            session.insert(customer);
-            session.insert(request);
-            for (Offer offer : catalog.validAt(now)) {
-                session.insert(offer);
-            }
-            long deadline = System.nanoTime() + budget.toNanos();
-            boolean[] late = {false};
-            int count = session.fireAllRules(match -> {
-                if (System.nanoTime() < deadline) {
-                    return true;
-                }
-                late[0] = true;
-                return false;
-            }, maxFirings);
-            return new Evaluation(result, fired, count >= maxFirings, late[0]);
+            Evaluation e = session.evaluate(customer, request, maxFirings, budget);
+            clean = !e.firingLimitReached() && !e.timeBudgetExceeded();
+            return e;
         } finally {
+            // A session whose rules threw or were cut short is not trusted with another decision.
+            if (clean) {
+                giveBack(session, now);
+            } else {
+                session.dispose();
+            }
+        }
+    }
+
+    private ResidentSession take(Instant now) {
+        for (ResidentSession s : idle) {
+            if (s.holdsOffersOf(now) && idle.remove(s)) {
+                idleCount.decrementAndGet();
+                return s;
+            }
+        }
+        return new ResidentSession(kieBase, catalog, now);
+    }
+
+    private void giveBack(ResidentSession session, Instant now) {
+        for (ResidentSession s : idle) {
+            if (s.expiredAt(now) && idle.remove(s)) {
+                idleCount.decrementAndGet();
+                s.dispose();
+            }
+        }
+        if (idleCount.incrementAndGet() <= MAX_IDLE) {
+            idle.addFirst(session);
+        } else {
+            idleCount.decrementAndGet();
             session.dispose();
         }
     }

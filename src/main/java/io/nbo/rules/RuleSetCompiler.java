@@ -190,7 +190,13 @@ public final class RuleSetCompiler {
         // Marketers' DRL may only use the documented allow-list of Java APIs; a refused file is not even built.
         List<SourceError> refused = sandboxed ? DrlSandbox.check(files) : List.of();
         errors.addAll(refused);
-        KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, drlFiles, errors);
+        Map<String, String> compiled = new TreeMap<>();
+        for (String name : drlFiles) {
+            DecisionAnchor.Anchored anchored = DecisionAnchor.anchor(name, files.get(name));
+            compiled.put(name, anchored.text());
+            errors.addAll(anchored.errors());
+        }
+        KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, compiled, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
@@ -198,16 +204,18 @@ public final class RuleSetCompiler {
                 clock.instant());
     }
 
-    private static KieBase buildKieBase(Map<String, String> files, List<String> drlFiles, List<SourceError> errors) {
+    /**
+     * @param files    the rule set as written, for error positions
+     * @param compiled the DRL files as compiled (anchored per decision: same lines and columns)
+     */
+    private static KieBase buildKieBase(Map<String, String> files, Map<String, String> compiled, List<SourceError> errors) {
         KieServices ks = KieServices.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         // A fresh release id per build, removed from the shared repository once built, so that
         // repeated reloads do not keep every old version alive.
         ReleaseId releaseId = ks.newReleaseId("io.nbo.rules", "ruleset", "1.0." + BUILDS.incrementAndGet());
         kfs.generateAndWritePomXML(releaseId);
-        for (String name : drlFiles) {
-            kfs.write(KIE_ROOT + name, files.get(name));
-        }
+        compiled.forEach((name, text) -> kfs.write(KIE_ROOT + name, text));
         KieBuilder builder = ks.newKieBuilder(kfs, RULES_PARENT).buildAll();
         List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
         if (!messages.isEmpty()) {

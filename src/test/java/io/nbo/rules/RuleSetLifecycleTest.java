@@ -63,7 +63,9 @@ class RuleSetLifecycleTest {
         RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
         RuleSetRegistry replica = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
                 new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, "replica-b", Duration.ofSeconds(30),
-                Duration.ofSeconds(1), new SimpleMeterRegistry());
+                // The test reports this replica itself; a long heartbeat keeps it live while a busy
+                // machine takes seconds to compile and test the publish before looking for replicas.
+                Duration.ofSeconds(20), new SimpleMeterRegistry());
         try {
             replica.poll();
             replica.heartbeat();
