@@ -3,7 +3,7 @@
 # tree, builds load-tests/jmh, runs RuleEvaluationBenchmark (SampleTime and AverageTime, one fork per rule set),
 # writes JMH's JSON to load-tests/jmh/target/jmh-result.json and prints p50 per rule set and the ratio
 # p50(10,000 rules) / p50(100 rules) against issue 5's target of 2. Single-threaded, no network, no Redis.
-# About 5 minutes for the two default sizes.
+# Four forks of about 50 s each plus the compiles for the two default sizes.
 #
 #   load-tests/jmh/run.sh                       # RULES=100,10000 (also demo, 1000, or N:M for N rules, M offers)
 #   SKIP_BUILD=1 load-tests/jmh/run.sh -wi 1 -i 1   # the last build; more arguments go to JMH
@@ -23,7 +23,7 @@ if ! cmp -s "$nbo_jar" "$jmh/target/lib/nbo-0.1.0-SNAPSHOT.jar"; then
   exit 1
 fi
 changes=$(git status --porcelain -- src pom.xml)
-echo "nbo at $(git rev-parse --short HEAD)${changes:+ with uncommitted changes in src/ or pom.xml}; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "nbo at $(git rev-parse --short HEAD) (src/ and pom.xml as of $(git log -1 --format=%h -- src pom.xml))${changes:+, with uncommitted changes}; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # From the repository root, so that rules=demo finds rules/.
 java -jar "$jmh/target/nbo-jmh.jar" RuleEvaluationBenchmark -p rules="${RULES:-100,10000}" \

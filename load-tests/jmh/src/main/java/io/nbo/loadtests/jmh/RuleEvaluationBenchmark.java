@@ -38,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code rules} is a rule count with the offers ruleset-scale.sh pairs with it (100: 50, 1,000: 100,
  * 10,000: 200), {@code N:M} for N rules and M offers, or {@code demo} for the repository's {@code rules/}
- * folder (run from the repository root). A run of both sizes in both modes takes about 5 minutes.
+ * folder (run from the repository root).
  */
 @BenchmarkMode({Mode.SampleTime, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
