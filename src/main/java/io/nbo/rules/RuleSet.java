@@ -34,6 +34,8 @@ public final class RuleSet {
     private final ConcurrentLinkedDeque<ResidentSession> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
     private static final int MAX_IDLE = 2 * Runtime.getRuntime().availableProcessors() + 2;
+    /** Quarkus runs two event loops per core by default, and decisions run on them. */
+    private static final int WARM_SESSIONS = 2 * Runtime.getRuntime().availableProcessors();
 
     RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, List<String> files, Instant compiledAt) {
         this.version = version;
@@ -75,20 +77,36 @@ public final class RuleSet {
     /**
      * Runs the rules once for an unknown visitor on every channel, so that Drools' one-time work
      * (compiling constraints on first use) is done before the first real decision, not during it.
-     * It is also the first check that the rules finish at all.
+     * It is also the first check that the rules finish at all. It does so in as many sessions as
+     * there can be threads deciding at once, so that none of them builds its session during a request.
      *
      * @return one line per channel on which the rules did not finish within the limits; empty when all did
      */
     public List<String> warmUp(int maxFirings, java.time.Duration budget) {
         Instant now = Instant.now();
         List<String> unfinished = new ArrayList<>();
-        for (io.nbo.model.Channel channel : io.nbo.model.Channel.values()) {
-            Evaluation e = evaluate(Customer.unknown("warm-up", now), new Request(channel.id(), null, null, null, java.util.Map.of()),
-                    now, maxFirings, budget);
-            if (e.firingLimitReached() || e.timeBudgetExceeded()) {
-                unfinished.add("the rules do not finish for an unknown visitor on " + channel.id() + ": "
-                        + (e.firingLimitReached() ? "stopped after " + maxFirings + " firings" : "stopped after " + budget.toMillis() + " ms")
-                        + " (a rule that triggers itself?)");
+        List<ResidentSession> warmed = new ArrayList<>();
+        try {
+            for (int i = 0; i < WARM_SESSIONS && unfinished.isEmpty(); i++) {
+                ResidentSession session = new ResidentSession(kieBase, catalog, now);
+                warmed.add(session);
+                for (io.nbo.model.Channel channel : io.nbo.model.Channel.values()) {
+                    Evaluation e = session.evaluate(Customer.unknown("warm-up", now),
+                            new Request(channel.id(), null, null, null, java.util.Map.of()), maxFirings, budget);
+                    if (e.firingLimitReached() || e.timeBudgetExceeded()) {
+                        unfinished.add("the rules do not finish for an unknown visitor on " + channel.id() + ": "
+                                + (e.firingLimitReached() ? "stopped after " + maxFirings + " firings" : "stopped after " + budget.toMillis() + " ms")
+                                + " (a rule that triggers itself?)");
+                    }
+                }
+            }
+        } finally {
+            for (ResidentSession session : warmed) {
+                if (unfinished.isEmpty()) {
+                    giveBack(session, now);
+                } else {
+                    session.dispose();
+                }
             }
         }
         return unfinished;
@@ -121,6 +139,11 @@ public final class RuleSet {
                 session.dispose();
             }
         }
+    }
+
+    /** How many sessions wait for the next decisions. */
+    int idleSessions() {
+        return idleCount.get();
     }
 
     private ResidentSession take(Instant now) {

@@ -218,6 +218,29 @@ class ResidentSessionTest {
     }
 
     @Test
+    void theWarmUpLeavesASessionReadyForEveryEventLoopAndTheIdleOnesAreBounded() throws Exception {
+        RuleSet ruleSet = compile(RULES);
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertThat(ruleSet.warmUp(1000, Duration.ofSeconds(5))).isEmpty();
+        assertThat(ruleSet.idleSessions()).isEqualTo(2 * cores);
+
+        ExecutorService pool = Executors.newFixedThreadPool(4 * cores);
+        try {
+            List<Future<RuleSet.Evaluation>> answers = new ArrayList<>();
+            for (int i = 0; i < 2000; i++) {
+                answers.add(pool.submit(() -> ruleSet.evaluate(member("m"), web(Map.of()), NOW, 1000)));
+            }
+            for (Future<RuleSet.Evaluation> answer : answers) {
+                assertThat(eligible(answer.get())).containsExactly("everyone", "members");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ruleSet.idleSessions()).isBetween(1, 2 * cores + 2);
+    }
+
+    @Test
     void aRuleWithoutConditionsIsRefusedWithItsLine() {
         InvalidRuleSetException e = catchThrowableOfType(InvalidRuleSetException.class, () -> compile(RULES + """
 
