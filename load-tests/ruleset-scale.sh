@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # Rule sets at scale (load-tests/README.md, "Rule sets: compile, swap, heap, reloads"):
 #  1. per size: compile time, reload time, heap and metaspace one rule set keeps, decision time;
-#  2. per size: decision time with two prototype session strategies (SessionVariants.java), for comparison;
-#  3. reloads in a row: heap after GC, metaspace and classes every 20 reloads.
+#  2. reloads in a row: heap after GC, metaspace and classes every 20 reloads.
 # Each step runs in a JVM of its own, single-threaded; nothing listens on the network. About 8 minutes.
 #
 #   load-tests/ruleset-scale.sh
 #     SIZES            rules:offers for 1.   (default "100:50 1000:100 10000:200 100:200"; empty to skip)
-#     WHATIF           rules:offers for 2.   (default "100:50 1000:100 10000:200"; empty to skip)
-#     RELOADS          reloads for 3.        (default 200; 0 to skip)
+#     RELOADS          reloads for 2.        (default 200; 0 to skip)
 #     RELOAD_DECISIONS decisions after each reload (default 500)
 #     JAVA_OPTS        more JVM options, e.g. -Druleset.rulesParent=true (see RuleSetScale.reloads)
 #     SKIP_BUILD=1     use the last build instead of ./mvnw package
 set -euo pipefail
 cd "$(dirname "$0")/.."
-sizes="${SIZES-100:50 1000:100 10000:200 100:200}"; whatif="${WHATIF-100:50 1000:100 10000:200}"
+sizes="${SIZES-100:50 1000:100 10000:200 100:200}"
 reloads="${RELOADS:-200}"; reload_decisions="${RELOAD_DECISIONS:-500}"
 
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
@@ -33,5 +31,4 @@ java -cp "$cp" io.nbo.cli.NboCommand generate --count 2000 --seed 42 --out "$out
 jvm=(-Xmx2g -XX:+UseG1GC -Djava.util.logging.manager=org.jboss.logmanager.LogManager ${JAVA_OPTS:-})
 run() { java "${jvm[@]}" -cp "$classes:$cp" RuleSetScale "$@" --customers "$out/customers.jsonl"; }
 for s in $sizes; do run size --rules "${s%%:*}" --offers "${s##*:}"; done
-for s in $whatif; do run whatif --rules "${s%%:*}" --offers "${s##*:}"; done
 [ "$reloads" = 0 ] || run reloads --count "$reloads" --decisions "$reload_decisions" --demo rules

@@ -39,11 +39,8 @@ import java.util.logging.Logger;
  * tests: read the folder, hash it, compile it, warm it up, swap one atomic reference ({@link Swapper}).
  * Run by {@code load-tests/ruleset-scale.sh}; one mode per JVM.
  *
- * {@code whatif} times the same decisions with the prototypes in {@link SessionVariants}.
- *
  * <pre>
  * RuleSetScale size    --rules 1000 --offers 100 --customers customers.jsonl
- * RuleSetScale whatif  --rules 1000 --offers 100 --customers customers.jsonl
  * RuleSetScale reloads --count 200 --decisions 500 --demo rules --customers customers.jsonl
  * </pre>
  */
@@ -79,13 +76,10 @@ public final class RuleSetScale {
                 int runs = Integer.parseInt(opt.getOrDefault("runs", rules >= 10_000 ? "3" : "5"));
                 size(rules, Integer.parseInt(opt.getOrDefault("offers", "100")), runs, Integer.parseInt(opt.getOrDefault("decisions", "20000")), customers);
             }
-            case "whatif" -> whatIf(Integer.parseInt(opt.getOrDefault("rules", "1000")), Integer.parseInt(opt.getOrDefault("offers", "100")),
-                    Integer.parseInt(opt.getOrDefault("decisions", "20000")), customers);
             case "reloads" -> reloads(Integer.parseInt(opt.getOrDefault("count", "200")), Integer.parseInt(opt.getOrDefault("decisions", "500")),
                     Path.of(opt.getOrDefault("demo", "rules")), customers);
             default -> {
                 System.err.println("usage: RuleSetScale size --rules N --offers M [--runs 3] [--decisions 20000] [--customers f]\n"
-                        + "       RuleSetScale whatif --rules N --offers M [--decisions 20000] [--customers f]\n"
                         + "       RuleSetScale reloads [--count 200] [--decisions 500] [--demo rules] [--customers f]");
                 System.exit(2);
             }
@@ -187,51 +181,6 @@ public final class RuleSetScale {
                 reloadMs, mb(median(retained)), mb(held - dropped), mb(median(metaspace)), median(classes), ms(timing.pct(50)),
                 ms(timing.pct(99)), ms(timing.pct(99.9)), timing.nanos().length, timing.meanFirings());
         deleteFolder(dir);
-    }
-
-    // ---------------------------------------------------------------------------------- whatif
-
-    /** Decision time with the two {@link SessionVariants}, after checking they decide the same as {@code RuleSet.evaluate}. */
-    static void whatIf(int rules, int offers, int decisionCount, List<CustomerData> customers) throws Exception {
-        RuleSetCompiler compiler = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC());
-        RuleSetGenerator.Generated g = RuleSetGenerator.generate(rules, offers, 7);
-        RuleSet plain = compiler.compile(g.files());
-        // nbo's DRL sandbox refuses globals, so the rewritten rules are compiled without it.
-        RuleSet global = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false)
-                .compile(SessionVariants.resultAsGlobal(g.files()));
-        List<Decision> pool = decisions(customers, g, 4000, 42);
-        Function<Decision, RuleSet.Evaluation> shipped = d -> plain.evaluate(d.customer(), d.request(), NOW, MAX_FIRINGS);
-        Function<Decision, RuleSet.Evaluation> pooled = SessionVariants.pooled(plain, NOW, MAX_FIRINGS);
-        Function<Decision, RuleSet.Evaluation> resident = SessionVariants.resident(global, NOW, MAX_FIRINGS);
-        int checked = rules >= 10_000 ? 200 : 1000;
-        for (int i = 0; i < checked; i++) {
-            Decision d = pool.get(i);
-            String expected = summary(shipped.apply(d));
-            for (var variant : List.of(pooled, resident)) {
-                String got = summary(variant.apply(d));
-                if (!expected.equals(got)) {
-                    throw new IllegalStateException("decision " + i + " differs:\n  " + expected + "\n  " + got);
-                }
-            }
-        }
-        System.out.printf("== %,d rules, %,d offers: both variants fire the same rules with the same result as RuleSet.evaluate"
-                + " on %,d decisions%n", rules, offers, checked);
-        Timing p = time(pooled, pool, decisionCount);
-        System.out.println("pooled sessions: " + p);
-        Timing r = time(resident, pool, decisionCount);
-        System.out.println("resident session, Result as a global: " + r);
-        System.out.printf("| %,d | %,d | %.3f ms | %.3f ms | %.3f ms | %.3f ms |%n", rules, offers, ms(p.pct(50)), ms(p.pct(99)),
-                ms(r.pct(50)), ms(r.pct(99)));
-    }
-
-    /** What a decision produced, comparable across variants: rules fired (sorted) and every offer's verdict. */
-    static String summary(RuleSet.Evaluation e) {
-        List<String> fired = new ArrayList<>(e.firedRules());
-        fired.sort(null);
-        StringBuilder sb = new StringBuilder(fired.toString());
-        new java.util.TreeMap<>(e.result().verdicts()).forEach((id, v) -> sb.append(' ').append(id).append('=')
-                .append(v.isEligible()).append('/').append(v.exclusion() != null).append('/').append(String.format("%.4f", v.boost())));
-        return sb.toString();
     }
 
     // --------------------------------------------------------------------------------- reloads
