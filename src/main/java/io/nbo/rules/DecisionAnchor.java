@@ -8,8 +8,6 @@ import org.drools.drl.ast.descr.BaseDescr;
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.ast.descr.PatternDescr;
 import org.drools.drl.ast.descr.RuleDescr;
-import org.drools.drl.parser.DrlParser;
-import org.drools.drl.parser.DroolsParserException;
 
 /**
  * Makes every rule match something that changes with each decision. A {@link ResidentSession} keeps
@@ -35,15 +33,11 @@ final class DecisionAnchor {
     }
 
     /** The file with an anchor added to each rule that needs one; unchanged when it does not parse. */
-    static Anchored anchor(String file, String text) {
-        DrlParser parser = new DrlParser();
-        PackageDescr pkg;
-        try {
-            pkg = parser.parse(false, text);
-        } catch (DroolsParserException | RuntimeException e) {
-            return new Anchored(text, List.of());
-        }
-        if (pkg == null || parser.hasErrors()) {
+    static Anchored anchor(ParsedDrl drl) {
+        String file = drl.file();
+        String text = drl.text();
+        PackageDescr pkg = drl.pkg();
+        if (pkg == null) {
             return new Anchored(text, List.of());
         }
         List<Integer> at = new ArrayList<>();

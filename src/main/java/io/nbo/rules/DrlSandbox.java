@@ -22,8 +22,6 @@ import org.drools.drl.ast.descr.GlobalDescr;
 import org.drools.drl.ast.descr.ImportDescr;
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.ast.descr.RuleDescr;
-import org.drools.drl.parser.DrlParser;
-import org.drools.drl.parser.DroolsParserException;
 
 /**
  * Refuses DRL that reaches outside the fact model: Java APIs beyond a small allow-list, reflection,
@@ -109,28 +107,20 @@ public final class DrlSandbox {
         List<SourceError> errors = new ArrayList<>();
         new TreeMap<>(files).forEach((name, text) -> {
             if (name.endsWith(".drl") && text != null) {
-                errors.addAll(checkFile(name, text));
+                errors.addAll(check(ParsedDrl.parse(name, text)));
             }
         });
         return List.copyOf(errors);
     }
 
-    private static List<SourceError> checkFile(String file, String text) {
-        PackageDescr pkg;
-        DrlParser parser = new DrlParser();
-        try {
-            pkg = parser.parse(false, text);
-        } catch (DroolsParserException e) {
-            return List.of();
-        } catch (RuntimeException e) {
+    /** Checks one parsed DRL file; a file with syntax errors is left to the compiler. */
+    static List<SourceError> check(ParsedDrl drl) {
+        if (drl.failure() != null) {
             // Not a syntax error but a parser failure: a file that cannot be checked is not let through.
-            return List.of(new SourceError(file, 0, 0, "this file could not be checked for what rules may not do ("
-                    + e + "); see rules/README.md"));
+            return List.of(new SourceError(drl.file(), 0, 0, "this file could not be checked for what rules may not do ("
+                    + drl.failure() + "); see rules/README.md"));
         }
-        if (pkg == null || parser.hasErrors()) {
-            return List.of();
-        }
-        return new FileCheck(file, text, pkg).run();
+        return drl.pkg() == null ? List.of() : new FileCheck(drl.file(), drl.text(), drl.pkg()).run();
     }
 
     /** The checks of one parsed file. */

@@ -187,15 +187,21 @@ public final class RuleSetCompiler {
         if (drlFiles.isEmpty()) {
             errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
         }
-        // Marketers' DRL may only use the documented allow-list of Java APIs; a refused file is not even built.
-        List<SourceError> refused = sandboxed ? DrlSandbox.check(files) : List.of();
-        errors.addAll(refused);
+        List<SourceError> refused = new ArrayList<>();
+        List<SourceError> unanchored = new ArrayList<>();
         Map<String, String> compiled = new TreeMap<>();
         for (String name : drlFiles) {
-            DecisionAnchor.Anchored anchored = DecisionAnchor.anchor(name, files.get(name));
+            ParsedDrl parsed = ParsedDrl.parse(name, files.get(name));
+            // Marketers' DRL may only use the documented allow-list of Java APIs; a refused file is not even built.
+            if (sandboxed) {
+                refused.addAll(DrlSandbox.check(parsed));
+            }
+            DecisionAnchor.Anchored anchored = DecisionAnchor.anchor(parsed);
             compiled.put(name, anchored.text());
-            errors.addAll(anchored.errors());
+            unanchored.addAll(anchored.errors());
         }
+        errors.addAll(refused);
+        errors.addAll(unanchored);
         KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, compiled, errors);
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
