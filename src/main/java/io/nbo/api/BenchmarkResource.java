@@ -71,12 +71,12 @@ public class BenchmarkResource {
         Instant since = active == null ? now : now.minus(active.policies().lookback());
         CompletionStage<Optional<StoredCustomer>> read;
         try {
-            read = customers.load(id, since);
+            read = customers.load(id, since, CallerContext.current());
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
-        return Uni.createFrom().completionStage(read.handleAsync((stored, error) -> error != null
+        return Uni.createFrom().completionStage(read.handle((stored, error) -> error != null
                 ? new FloorAnswer(id, false, channel.id(), true)
-                : new FloorAnswer(id, stored.isPresent(), channel.id(), false), CallerContext.current()));
+                : new FloorAnswer(id, stored.isPresent(), channel.id(), false)));
     }
 }

@@ -59,34 +59,35 @@ public class DecisionService {
     /**
      * Decides for one request.
      *
-     * @param continueOn where to run the rules once the context is loaded (the caller's event loop),
-     *                   so Lettuce's I/O threads never evaluate rules
+     * @param continueOn where the work after each Redis reply runs (the caller's event loop): decoding the
+     *                   context, the rules, building the answer; the connection's one I/O thread only reads
+     *                   replies, and never evaluates rules
      */
     public CompletionStage<Decision> decide(Ask ask, Executor continueOn) {
         long start = System.nanoTime();
         RuleSet ruleSet = rules.active();
         Instant now = clock.instant();
         Instant historySince = ruleSet == null ? now : now.minus(ruleSet.policies().lookback());
-        return load(ask.customerId(), historySince, now)
-                .thenComposeAsync(loaded -> decide(ask, ruleSet, loaded, now), continueOn)
-                .thenApplyAsync(decision -> {
+        return load(ask.customerId(), historySince, now, continueOn)
+                .thenCompose(loaded -> decide(ask, ruleSet, loaded, now, continueOn))
+                .thenApply(decision -> {
                     record(decision, ask.channel(), start);
                     return decision;
-                }, continueOn);
+                });
     }
 
     /** The customer and their journey, or why we decide without them. */
     private record Loaded(Customer customer, StoredCustomer.Journey journey, Notice notice, boolean degraded) {
     }
 
-    private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now) {
+    private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now, Executor continueOn) {
         if (customerId == null) {
             return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
                     new Notice("anonymous", "no customer id: decided on the request context alone"), false));
         }
         CompletionStage<Optional<StoredCustomer>> read;
         try {
-            read = customers.load(customerId, historySince);
+            read = customers.load(customerId, historySince, continueOn);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -119,7 +120,7 @@ public class DecisionService {
         return responded ? null : j.offerId();
     }
 
-    private CompletionStage<Decision> decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now) {
+    private CompletionStage<Decision> decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now, Executor continueOn) {
         String id = UUID.randomUUID().toString();
         List<Notice> notices = new ArrayList<>();
         if (loaded.notice() != null) {
@@ -147,7 +148,7 @@ public class DecisionService {
                 meters.suppressed(s.policy(), s.code());
             }
         }
-        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApply(served -> {
+        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApplyAsync(served -> {
             List<Notice> all = new ArrayList<>(notices);
             all.addAll(out.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
             all.addAll(served.notices());
@@ -163,7 +164,7 @@ public class DecisionService {
                     || n.code().equals(DecisionEngine.RULE_TIME_BUDGET) || n.code().equals(PolicyCommit.POLICY_UNCHECKED));
             return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
                     out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, all, suppressed);
-        });
+        }, continueOn);
     }
 
     private void record(Decision decision, Channel channel, long start) {
