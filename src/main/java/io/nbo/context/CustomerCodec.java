@@ -1,8 +1,8 @@
 package io.nbo.context;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nbo.model.Cart;
@@ -22,8 +22,9 @@ public final class CustomerCodec {
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-    private static final TypeReference<Cart> CART = new TypeReference<>() { };
-    private static final TypeReference<Event> EVENT = new TypeReference<>() { };
+    // Readers made once: ObjectMapper.readValue resolves the type and finds its deserializer on every call.
+    private static final ObjectReader CART = JSON.readerFor(Cart.class);
+    private static final ObjectReader EVENT = JSON.readerFor(Event.class);
 
     private CustomerCodec() {
     }
@@ -143,9 +144,9 @@ public final class CustomerCodec {
         }
     }
 
-    private static <T> T read(String json, TypeReference<T> type) {
+    private static <T> T read(String json, ObjectReader type) {
         try {
-            return JSON.readValue(json, type);
+            return type.readValue(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("corrupt customer data in Redis: " + e.getOriginalMessage(), e);
         }

@@ -6,7 +6,9 @@ import io.nbo.model.CustomerData;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Reads and writes customer context in Redis (see {@link KeySchema}). A read is one script call, so
@@ -178,9 +180,23 @@ public final class CustomerContextRepository {
 
     /** The same, with the contact history since {@code contactsSince} and the current journey. */
     public CompletionStage<Optional<StoredCustomer>> load(String customerId, Instant contactsSince) {
+        return load(customerId, contactsSince, Runnable::run);
+    }
+
+    /**
+     * The same, with the reply decoded, and the outcome (customer or failure) delivered, on
+     * {@code continueOn}: every reply arrives on the connection's one I/O thread, which should only
+     * read replies, not decode them for every request.
+     */
+    public CompletionStage<Optional<StoredCustomer>> load(String customerId, Instant contactsSince, Executor continueOn) {
         return guarded(() -> LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit,
-                        String.valueOf(contactsSince.toEpochMilli()))
-                .thenApply(reply -> CustomerCodec.fromReply(customerId, reply)));
+                        String.valueOf(contactsSince.toEpochMilli())))
+                .handleAsync((reply, error) -> {
+                    if (error != null) {
+                        throw error instanceof CompletionException c ? c : new CompletionException(error);
+                    }
+                    return CustomerCodec.fromReply(customerId, reply);
+                }, continueOn);
     }
 
     /** Replaces everything stored for a customer, atomically. */

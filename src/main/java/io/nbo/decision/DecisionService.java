@@ -1,14 +1,11 @@
 package io.nbo.decision;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.StoredCustomer;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
-import io.nbo.health.NboMetrics;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
@@ -46,8 +43,7 @@ public class DecisionService {
     private final CustomerContextRepository customers;
     private final DecisionEngine engine;
     private final PolicyCommit policies;
-    private final MeterRegistry registry;
-    private final Counter rulesFired;
+    private final DecisionMeters meters;
     private final Clock clock = Clock.systemUTC();
 
     public DecisionService(RuleSetRegistry rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
@@ -55,43 +51,43 @@ public class DecisionService {
         this.customers = customers;
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
                 config.rules().timeBudget());
-        this.policies = new PolicyCommit(customers, registry, config.decision().recordFor(), config.events().reportTtl(),
+        this.meters = new DecisionMeters(registry);
+        this.policies = new PolicyCommit(customers, meters, config.decision().recordFor(), config.events().reportTtl(),
                 config.events().contactRetention());
-        this.registry = registry;
-        this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
     }
 
     /**
      * Decides for one request.
      *
-     * @param continueOn where to run the rules once the context is loaded (the caller's event loop),
-     *                   so Lettuce's I/O threads never evaluate rules
+     * @param continueOn where the work after each Redis reply runs (the caller's event loop): decoding the
+     *                   context, the rules, building the answer; the connection's one I/O thread only reads
+     *                   replies, and never evaluates rules
      */
     public CompletionStage<Decision> decide(Ask ask, Executor continueOn) {
         long start = System.nanoTime();
         RuleSet ruleSet = rules.active();
         Instant now = clock.instant();
         Instant historySince = ruleSet == null ? now : now.minus(ruleSet.policies().lookback());
-        return load(ask.customerId(), historySince, now)
-                .thenComposeAsync(loaded -> decide(ask, ruleSet, loaded, now), continueOn)
-                .thenApplyAsync(decision -> {
+        return load(ask.customerId(), historySince, now, continueOn)
+                .thenCompose(loaded -> decide(ask, ruleSet, loaded, now, continueOn))
+                .thenApply(decision -> {
                     record(decision, ask.channel(), start);
                     return decision;
-                }, continueOn);
+                });
     }
 
     /** The customer and their journey, or why we decide without them. */
     private record Loaded(Customer customer, StoredCustomer.Journey journey, Notice notice, boolean degraded) {
     }
 
-    private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now) {
+    private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now, Executor continueOn) {
         if (customerId == null) {
             return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
                     new Notice("anonymous", "no customer id: decided on the request context alone"), false));
         }
         CompletionStage<Optional<StoredCustomer>> read;
         try {
-            read = customers.load(customerId, historySince);
+            read = customers.load(customerId, historySince, continueOn);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -124,7 +120,7 @@ public class DecisionService {
         return responded ? null : j.offerId();
     }
 
-    private CompletionStage<Decision> decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now) {
+    private CompletionStage<Decision> decide(Ask ask, RuleSet ruleSet, Loaded loaded, Instant now, Executor continueOn) {
         String id = UUID.randomUUID().toString();
         List<Notice> notices = new ArrayList<>();
         if (loaded.notice() != null) {
@@ -146,13 +142,13 @@ public class DecisionService {
             return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(),
                     now, List.of(), null, true, notices, List.of()));
         }
-        rulesFired.increment(out.firedRules().size());
+        meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {
             if (s.policy() != null) {
-                registry.counter(NboMetrics.POLICY_SUPPRESSIONS, "policy", s.policy(), "code", s.code()).increment();
+                meters.suppressed(s.policy(), s.code());
             }
         }
-        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApply(served -> {
+        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApplyAsync(served -> {
             List<Notice> all = new ArrayList<>(notices);
             all.addAll(out.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
             all.addAll(served.notices());
@@ -168,19 +164,16 @@ public class DecisionService {
                     || n.code().equals(DecisionEngine.RULE_TIME_BUDGET) || n.code().equals(PolicyCommit.POLICY_UNCHECKED));
             return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
                     out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, all, suppressed);
-        });
+        }, continueOn);
     }
 
     private void record(Decision decision, Channel channel, long start) {
-        String outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable") || n.code().equals("rules_failed")
-                || n.code().equals("no_rule_set")) ? "degraded" : decision.partial() ? "partial" : "ok";
-        Timer.builder(NboMetrics.DECISION_LATENCY).description("Time to make a decision")
-                .tags("channel", channel.id(), "outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        DecisionMeters.Outcome outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable")
+                || n.code().equals("rules_failed") || n.code().equals("no_rule_set")) ? DecisionMeters.Outcome.DEGRADED
+                : decision.partial() ? DecisionMeters.Outcome.PARTIAL : DecisionMeters.Outcome.OK;
+        meters.latency(channel, outcome, System.nanoTime() - start);
         for (RankedOffer offer : decision.offers()) {
-            registry.counter(NboMetrics.OFFERS_SERVED, "offer", offer.offerId(), "channel", offer.channel()).increment();
+            meters.served(offer.offerId(), offer.channel());
         }
     }
 
