@@ -1,9 +1,8 @@
 package io.nbo.loadtests;
 
-import io.gatling.javaapi.core.Simulation;
 
 /** Call-center decisions: channel call_center, the top five offers for a random customer. */
-public class CallCenterSimulation extends Simulation {
+public class CallCenterSimulation extends NboSimulation {
     {
         setUp(Nbo.warmupThenMeasure("decision", "/v1/decisions", Traffic::callCenter)).protocols(Nbo.protocol());
     }

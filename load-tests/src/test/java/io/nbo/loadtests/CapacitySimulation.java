@@ -6,9 +6,9 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Capacity, side by side with the floor: how many decisions a second the service completes when it
@@ -19,11 +19,21 @@ import java.util.List;
  * Alternating spreads a noisy neighbour over both. Without the floor (FLOOR=false) only the decision
  * phases run.
  */
-public class CapacitySimulation extends Simulation {
+public class CapacitySimulation extends NboSimulation {
 
     /** Seconds of one closed-model phase; the summary divides each endpoint's answers by ROUNDS times this. */
     public static int phaseSeconds() {
         return Math.max(1, Params.DURATION / (2 * Params.ROUNDS));
+    }
+
+    @Override
+    protected Map<String, Object> params() {
+        Map<String, Object> p = super.params();
+        p.put("concurrency", Params.CONCURRENCY);
+        p.put("rounds", Params.ROUNDS);
+        p.put("phaseSeconds", phaseSeconds());
+        p.put("floor", Params.FLOOR);
+        return p;
     }
 
     {

@@ -7,7 +7,7 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ScenarioBuilder;
-import io.gatling.javaapi.core.Simulation;
+import java.util.Map;
 
 /**
  * Events mixed with decisions: each arriving user is a page view (a web decision) followed by a batch
@@ -15,21 +15,28 @@ import io.gatling.javaapi.core.Simulation;
  * page views and cart adds of the same customer. So events arrive at the decision rate, and offer
  * events are attributed to the decisions just made.
  */
-public class EventsMixedSimulation extends Simulation {
+public class EventsMixedSimulation extends NboSimulation {
 
     static ScenarioBuilder journey(String prefix) {
         return scenario(prefix + "journey")
                 .exec(session -> session.set("customer", Traffic.customer()))
-                .exec(http(prefix + "decision").post("/v1/decisions")
+                .exec(Timings.timed(prefix + "decision", http(prefix + "decision").post("/v1/decisions")
                         .body(StringBody(session -> Traffic.decision(session.getString("customer"), "web", Traffic.placement(),
                                 Traffic.PAGES[Traffic.random().nextInt(Traffic.PAGES.length)], "mobile", 1)))
                         .check(status().is(200),
                                 jsonPath("$.decisionId").optional().saveAs("decisionId"),
-                                jsonPath("$.offers[0].offerId").optional().saveAs("offerId")))
-                .exec(http(prefix + "events").post("/v1/events")
+                                jsonPath("$.offers[0].offerId").optional().saveAs("offerId"))))
+                .exec(Timings.timed(prefix + "events", http(prefix + "events").post("/v1/events")
                         .body(StringBody(session -> Traffic.events(session.getString("customer"), session.getString("decisionId"),
                                 session.getString("offerId"), Params.EVENTS_PER_BATCH)))
-                        .check(status().is(200)));
+                        .check(status().is(200))));
+    }
+
+    @Override
+    protected Map<String, Object> params() {
+        Map<String, Object> p = super.params();
+        p.put("eventsPerBatch", Params.EVENTS_PER_BATCH);
+        return p;
     }
 
     {

@@ -6,10 +6,12 @@ import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
+import io.gatling.javaapi.core.ChainBuilder;
 import io.gatling.javaapi.core.PopulationBuilder;
 import io.gatling.javaapi.core.ScenarioBuilder;
 import io.gatling.javaapi.http.HttpProtocolBuilder;
-import io.gatling.javaapi.http.HttpRequestActionBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -36,14 +38,28 @@ public final class Nbo {
                 .disableCaching();
     }
 
-    /** {@code POST /v1/decisions} (or the floor, same body), expecting 200. */
-    public static HttpRequestActionBuilder post(String name, String path, Supplier<String> body) {
-        return http(name).post(path).body(StringBody(session -> body.get())).check(status().is(200));
+    /** A timed {@code POST} of a JSON body built per request (a decision, or the floor with the same body), expecting 200. */
+    public static ChainBuilder post(String name, String path, Supplier<String> body) {
+        return Timings.timed(name, http(name).post(path).body(StringBody(session -> body.get())).check(status().is(200)));
     }
 
     /** One request per arriving user, named {@code name} in the measured phase. */
     public static ScenarioBuilder oneRequest(String name, String path, Supplier<String> body) {
         return scenario(name).exec(post(name, path, body));
+    }
+
+    /** The parameters a run used, for its summary. */
+    public static Map<String, Object> params() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("rate", Params.RATE);
+        p.put("warmupRate", Params.WARMUP_RATE);
+        p.put("warmupSeconds", Params.WARMUP);
+        p.put("durationSeconds", Params.DURATION);
+        p.put("customers", Params.CUSTOMERS);
+        p.put("seed", Params.SEED);
+        p.put("placements", Params.PLACEMENTS);
+        p.put("campaigns", Params.CAMPAIGNS);
+        return p;
     }
 
     /** The warm-up scenario at WARMUP_RATE for WARMUP seconds, then the measured one at RATE for DURATION seconds. */

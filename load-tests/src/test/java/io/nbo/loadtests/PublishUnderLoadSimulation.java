@@ -10,7 +10,6 @@ import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
 
 import io.gatling.javaapi.core.ChainBuilder;
-import io.gatling.javaapi.core.Simulation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +25,7 @@ import java.util.stream.Stream;
  * measured phase (each compiles on every replica, then swaps in). Asserts that no request failed and
  * that every publish was answered 201.
  */
-public class PublishUnderLoadSimulation extends Simulation {
+public class PublishUnderLoadSimulation extends NboSimulation {
 
     /** The rules folder's DRL, catalog and policies, without its scenario tests, plus one file that changes each time. */
     static String publication(int n) {
@@ -62,6 +61,13 @@ public class PublishUnderLoadSimulation extends Simulation {
         return b.append("}}").toString();
     }
 
+    @Override
+    protected Map<String, Object> params() {
+        Map<String, Object> p = super.params();
+        p.put("publishes", Params.PUBLISHES);
+        return p;
+    }
+
     {
         long gap = Math.max(1, Params.DURATION / (Params.PUBLISHES + 1));
         // Warm-up, then a publish every `gap` seconds of the measured phase.
@@ -69,7 +75,8 @@ public class PublishUnderLoadSimulation extends Simulation {
         for (int i = 1; i <= Params.PUBLISHES; i++) {
             int n = i;
             publishes = publishes.pause(Duration.ofSeconds(gap))
-                    .exec(http("publish").post("/v1/rulesets").body(StringBody(session -> publication(n))).check(status().is(201)));
+                    .exec(Timings.timed("publish", http("publish").post("/v1/rulesets")
+                            .body(StringBody(session -> publication(n))).check(status().is(201))));
         }
         setUp(Nbo.warmupThenMeasure("decision", "/v1/decisions", Traffic::pageView),
                 scenario("publisher").exec(publishes).injectOpen(atOnceUsers(1)))
