@@ -141,7 +141,6 @@ start_service() {
 
 # Used heap (bytes) after a forced full GC, taken right after a measured phase (so the GC is not in the figures).
 heap_after_gc() {
-  local kb
   jcmd "$pid" GC.run >/dev/null
   # G1 prints " garbage-first heap   total 516096K, used 123456K [...]".
   jcmd "$pid" GC.heap_info | awk '/heap +total/ {for (i = 1; i < NF; i++) if ($i == "used") {sub(/K.*/, "", $(i + 1)); print $(i + 1); exit}}' | { read -r kb; echo $(( ${kb:-0} * 1024 )); }
@@ -196,7 +195,7 @@ done <<<"$plan"
 stop_service
 
 # The summary: the machine, Redis memory, and per scenario what load-tests/summary.jq derives from the timings.
-git_commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src rules load-tests 2>/dev/null || echo "-dirty")
+git_commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src rules load-tests ':!load-tests/README.md' 2>/dev/null || echo "-dirty")
 jq -n --arg run "$run_id" --arg date "$(date -u +%Y-%m-%d)" --argjson nproc "$(nproc)" \
   --arg memory "$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)" \
   --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
