@@ -49,11 +49,16 @@ public class DecisionResource {
     @APIResponse(responseCode = "200", description = "The ranked offers")
     @APIResponse(responseCode = "400", description = "Invalid request (problem+json with a pointer to each bad field)")
     public Uni<Decision> decide(@Valid @NotNull DecisionRequest body) {
-        Channel channel = Channel.fromId(body.channel()).orElseThrow(() -> new ProblemException(Problem.invalid(
-                "/channel must be one of " + Channel.ids(),
-                List.of(FieldError.at("/channel", "unknown channel \"" + body.channel() + "\"; one of " + Channel.ids())))));
+        Channel channel = channelOf(body);
         DecisionService.Ask ask = new DecisionService.Ask(body.customerId(), channel, body.placement(), body.page(),
                 body.device(), body.limit() == null ? defaultLimit : body.limit(), body.context());
         return Uni.createFrom().completionStage(() -> decisions.decide(ask, CallerContext.current()));
+    }
+
+    /** The request's channel, or a 400 naming the channels there are. */
+    static Channel channelOf(DecisionRequest body) {
+        return Channel.fromId(body.channel()).orElseThrow(() -> new ProblemException(Problem.invalid(
+                "/channel must be one of " + Channel.ids(),
+                List.of(FieldError.at("/channel", "unknown channel \"" + body.channel() + "\"; one of " + Channel.ids())))));
     }
 }

@@ -21,6 +21,8 @@ public interface NboConfig {
 
     Events events();
 
+    Benchmark benchmark();
+
     /** HTTP API limits. */
     interface Api {
         /** Largest request body, except rule-set uploads (up to quarkus.http.limits.max-body-size). Default 256K. */
@@ -157,5 +159,16 @@ public interface NboConfig {
         /** Largest {@code POST /v1/events} body (a batch of up to 1,000 events). Default 2M. */
         @WithDefault("2M")
         io.quarkus.runtime.configuration.MemorySize maxBodySize();
+    }
+
+    /** Endpoints for measuring the service itself, never for channels. */
+    interface Benchmark {
+        /**
+         * Whether {@code POST /bench/floor} answers: the decision's Redis read and a small JSON answer,
+         * without rules, policies or commit, as the floor load tests compare decisions with. Off, it is
+         * 404 like any unknown path. Default false.
+         */
+        @WithDefault("false")
+        boolean floorEnabled();
     }
 }

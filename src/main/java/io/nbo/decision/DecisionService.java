@@ -1,14 +1,11 @@
 package io.nbo.decision;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.StoredCustomer;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
-import io.nbo.health.NboMetrics;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
@@ -46,8 +43,7 @@ public class DecisionService {
     private final CustomerContextRepository customers;
     private final DecisionEngine engine;
     private final PolicyCommit policies;
-    private final MeterRegistry registry;
-    private final Counter rulesFired;
+    private final DecisionMeters meters;
     private final Clock clock = Clock.systemUTC();
 
     public DecisionService(RuleSetRegistry rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
@@ -55,10 +51,9 @@ public class DecisionService {
         this.customers = customers;
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
                 config.rules().timeBudget());
-        this.policies = new PolicyCommit(customers, registry, config.decision().recordFor(), config.events().reportTtl(),
+        this.meters = new DecisionMeters(registry);
+        this.policies = new PolicyCommit(customers, meters, config.decision().recordFor(), config.events().reportTtl(),
                 config.events().contactRetention());
-        this.registry = registry;
-        this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
     }
 
     /**
@@ -146,10 +141,10 @@ public class DecisionService {
             return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(),
                     now, List.of(), null, true, notices, List.of()));
         }
-        rulesFired.increment(out.firedRules().size());
+        meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {
             if (s.policy() != null) {
-                registry.counter(NboMetrics.POLICY_SUPPRESSIONS, "policy", s.policy(), "code", s.code()).increment();
+                meters.suppressed(s.policy(), s.code());
             }
         }
         return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApply(served -> {
@@ -172,15 +167,12 @@ public class DecisionService {
     }
 
     private void record(Decision decision, Channel channel, long start) {
-        String outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable") || n.code().equals("rules_failed")
-                || n.code().equals("no_rule_set")) ? "degraded" : decision.partial() ? "partial" : "ok";
-        Timer.builder(NboMetrics.DECISION_LATENCY).description("Time to make a decision")
-                .tags("channel", channel.id(), "outcome", outcome)
-                .publishPercentileHistogram()
-                .register(registry)
-                .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+        DecisionMeters.Outcome outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable")
+                || n.code().equals("rules_failed") || n.code().equals("no_rule_set")) ? DecisionMeters.Outcome.DEGRADED
+                : decision.partial() ? DecisionMeters.Outcome.PARTIAL : DecisionMeters.Outcome.OK;
+        meters.latency(channel, outcome, System.nanoTime() - start);
         for (RankedOffer offer : decision.offers()) {
-            registry.counter(NboMetrics.OFFERS_SERVED, "offer", offer.offerId(), "channel", offer.channel()).increment();
+            meters.served(offer.offerId(), offer.channel());
         }
     }
 

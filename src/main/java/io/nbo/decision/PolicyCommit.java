@@ -1,12 +1,10 @@
 package io.nbo.decision;
 
-import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerContextRepository.CapCheck;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
 import io.nbo.decision.Decision.Suppression;
-import io.nbo.health.NboMetrics;
 import io.nbo.model.Channel;
 import io.nbo.model.Offer;
 import io.nbo.policy.ContactPolicies;
@@ -38,7 +36,7 @@ final class PolicyCommit {
     static final String POLICY_UNCHECKED = "policy_unchecked";
 
     private final CustomerContextRepository customers;
-    private final MeterRegistry registry;
+    private final DecisionMeters meters;
     private final Duration recordFor;
     private final Duration reportFor;
     private final Duration history;
@@ -47,9 +45,9 @@ final class PolicyCommit {
      * @param reportFor how long a day's report counters are kept
      * @param history   how long contacts are kept at least, whatever the policies look back
      */
-    PolicyCommit(CustomerContextRepository customers, MeterRegistry registry, Duration recordFor, Duration reportFor, Duration history) {
+    PolicyCommit(CustomerContextRepository customers, DecisionMeters meters, Duration recordFor, Duration reportFor, Duration history) {
         this.customers = customers;
-        this.registry = registry;
+        this.meters = meters;
         this.recordFor = recordFor;
         this.reportFor = reportFor;
         this.history = history;
@@ -158,11 +156,11 @@ final class PolicyCommit {
                 if (r.equals("ok")) {
                     chosen.add(open.get(i));
                     if (!commitCandidates.get(i).checks().isEmpty()) {
-                        registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "passed").increment();
+                        meters.capChecked(true);
                     }
                 } else if (!r.isEmpty()) {
                     capped.add(new Suppression(open.get(i).offerId(), "capped", policies.describe(r), r));
-                    registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "capped").increment();
+                    meters.capChecked(false);
                     count(r, "capped");
                 }
             }
@@ -181,7 +179,7 @@ final class PolicyCommit {
     }
 
     private void count(String policy, String code) {
-        registry.counter(NboMetrics.POLICY_SUPPRESSIONS, "policy", policy, "code", code).increment();
+        meters.suppressed(policy, code);
     }
 
     /** The first {@code limit} offers, one per group. */

@@ -25,7 +25,13 @@ public final class ContactHistory {
 
     /** Contacts that match, at or after {@code since}. */
     public long count(Predicate<Contact> match, Instant since) {
-        return contacts.stream().filter(c -> !c.at().isBefore(since) && match.test(c)).count();
+        long n = 0;
+        for (Contact c : contacts) {
+            if (!c.at().isBefore(since) && match.test(c)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The latest matching contact, or null. */

@@ -144,12 +144,23 @@ public final class Customer {
     /** How many recent events of this type happened in the last {@code days} days. */
     public int recentCount(String type, int days) {
         Instant since = now.minus(Duration.ofDays(days));
-        return (int) data.recent().stream().filter(e -> e.type().equals(type) && !e.at().isBefore(since)).count();
+        int n = 0;
+        for (Event e : data.recent()) {
+            if (e.type().equals(type) && !e.at().isBefore(since)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Whether a recent event of this type has an attribute with this value, e.g. viewed category "shoes". */
     public boolean recentlyDid(String type, String attribute, String value) {
-        return data.recent().stream().anyMatch(e -> e.type().equals(type) && value.equals(e.attr(attribute)));
+        for (Event e : data.recent()) {
+            if (e.type().equals(type) && value.equals(e.attr(attribute))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The same, within the last {@code days} days. */
@@ -160,9 +171,13 @@ public final class Customer {
     /** How many recent events of this type with this attribute value happened in the last {@code days} days. */
     public int recentCount(String type, String attribute, String value, int days) {
         Instant since = now.minus(Duration.ofDays(days));
-        return (int) data.recent().stream()
-                .filter(e -> e.type().equals(type) && value.equals(e.attr(attribute)) && !e.at().isBefore(since))
-                .count();
+        int n = 0;
+        for (Event e : data.recent()) {
+            if (e.type().equals(type) && value.equals(e.attr(attribute)) && !e.at().isBefore(since)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Offers served to and responses of this customer, as far back as the contact policies look. */
