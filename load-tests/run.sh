@@ -12,7 +12,7 @@
 #   RATE           arrival rate of the measured open-model phases, users/s (500)
 #   WARMUP         warm-up seconds, at RATE, left out of the figures (20)
 #   DURATION       measured seconds (60)
-#   SCALE_RATE     arrival rate of `scale`, the 100- against the 10,000-rule set (20)
+#   SCALE_RATE     arrival rate of `scale`, the 100- against the 10,000-rule set (5)
 #   CONCURRENCY    in-flight requests of the capacity phases (16); ROUNDS floor/decision pairs (2)
 #   PUBLISHES      rule sets published during `publish` (3)
 #   RULE_SETS      rule sets for the scenarios named (demo); `all` runs its own matrix (README)
@@ -22,12 +22,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 customers="${NBO_CUSTOMERS:-1000000}"; seed="${NBO_SEED:-42}"
-rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-20}"
+rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-5}"
 concurrency="${CONCURRENCY:-16}"; rounds="${ROUNDS:-2}"; publishes="${PUBLISHES:-3}"
 redis_port="${REDIS_PORT:-6401}"; http_port="${HTTP_PORT:-8101}"; java_opts="${NBO_JAVA_OPTS:--Xmx2g}"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(all)
 for tool in redis-server redis-cli jq jcmd curl; do
-  command -v "$tool" >/dev/null || { [ "$tool" = jq ] && apt-get install -y -q jq >/dev/null; } ||
+  command -v "$tool" >/dev/null || { [ "$tool" = jq ] && apt-get update -q >/dev/null && apt-get install -y -q jq >/dev/null; } ||
     { echo "$tool is needed (redis-server/redis-cli: apt-get install -y redis-server; jcmd: a JDK)" >&2; exit 1; }
 done
 

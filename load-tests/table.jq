@@ -11,5 +11,7 @@ def mb: if . == null then "-" else "\(. / 1048576 | round) MB" end;
 "",
 (.scenarios[] | select(.events) | "- events (\(.ruleSet)): \(.events.batches) batches, \(.events.batchesPerSecond)/s, p50 \(.events.p50Ms | ms), p99 \(.events.p99Ms | ms), p99.9 \(.events.p999Ms | ms), \(.events.failed) failed."),
 (.scenarios[] | select(.publishes) | "- publish (\(.ruleSet)): \(.publishes.published) rule sets published under load, \(.publishes.failed) refused or failed, each answered in \(.publishes.p50Ms | ms) (p50), at most \(.publishes.maxMs | ms)."),
-(if .scale then "- 10,000 against 100 rules, end to end at the same rate: p50 \(.scale.p50Ms10000 | ms) against \(.scale.p50Ms100 | ms), \(.scale.ratio)× (target: at most 2×)." else empty end),
+(if .scale == null then empty
+ elif .scale.ratio then "- 10,000 against 100 rules, end to end at the same rate: p50 \(.scale.p50Ms10000 | ms) against \(.scale.p50Ms100 | ms), \(.scale.ratio)× (target: at most 2×)."
+ else "- 10,000 against 100 rules: no ratio, since no request of one of them succeeded (see its errors)." end),
 "- Redis: \(.redisMemory.customers) customers in \(.redisMemory.usedMemoryAfter - .redisMemory.usedMemoryBefore) bytes of `used_memory`, \(.redisMemory.usedMemoryPerCustomer) bytes a customer; `MEMORY USAGE` of \(.redisMemory.customer)'s keys \(.redisMemory.bytesPerCustomerMemoryUsage) bytes (\(.redisMemory.memoryUsageBytes | to_entries | map("\(.key) \(.value)") | join(", ")))."

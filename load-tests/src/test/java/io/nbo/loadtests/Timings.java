@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -79,12 +80,12 @@ public final class Timings {
             Timings t = e.getValue();
             ConcurrentHistogram h = t.ok;
             long ok = h.getTotalCount();
-            double mean = ok == 0 ? 0 : h.getMean() / 1000;
-            Json.string(b.append(comma), e.getKey()).append(String.format(java.util.Locale.ROOT,
+            Json.string(b.append(comma), e.getKey()).append(String.format(Locale.ROOT,
                     ":{\"requests\":%d,\"ok\":%d,\"failed\":%d,\"firstStartMs\":%d,\"lastEndMs\":%d,"
-                            + "\"meanMs\":%.3f,\"p50Ms\":%.3f,\"p90Ms\":%.3f,\"p99Ms\":%.3f,\"p999Ms\":%.3f,\"maxMs\":%.3f}",
-                    ok + t.failed.get(), ok, t.failed.get(), t.firstStart.get(), t.lastEnd.get(), mean,
-                    ms(h, 50), ms(h, 90), ms(h, 99), ms(h, 99.9), h.getMaxValue() / 1000.0));
+                            + "\"meanMs\":%s,\"p50Ms\":%s,\"p90Ms\":%s,\"p99Ms\":%s,\"p999Ms\":%s,\"maxMs\":%s}",
+                    ok + t.failed.get(), ok, t.failed.get(), t.firstStart.get(), t.lastEnd.get(), ms(h, h.getMean()),
+                    ms(h, h.getValueAtPercentile(50)), ms(h, h.getValueAtPercentile(90)), ms(h, h.getValueAtPercentile(99)),
+                    ms(h, h.getValueAtPercentile(99.9)), ms(h, h.getMaxValue())));
             comma = ",";
         }
         b.append("}}\n");
@@ -95,7 +96,8 @@ public final class Timings {
         }
     }
 
-    private static double ms(ConcurrentHistogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
+    /** Microseconds as milliseconds; null when no request succeeded, so a run where all failed shows no time. */
+    private static String ms(ConcurrentHistogram h, double micros) {
+        return h.getTotalCount() == 0 ? "null" : String.format(Locale.ROOT, "%.3f", micros / 1000);
     }
 }
