@@ -68,47 +68,48 @@ public final class Traffic {
 
     /**
      * The events that follow a decision: an impression of its first offer (and a click one time in ten),
-     * then {@code behavioural} page views and cart adds of the same customer, one purchase in 30 batches.
+     * then {@code behavioural} page views and cart adds of the same customer (at least one when there is no
+     * offer to show), and a purchase one batch in 30.
      */
     public static String events(String customer, String decisionId, String offerId, int behavioural) {
         SplittableRandom r = random();
         String now = Instant.now().toString();
         StringBuilder b = new StringBuilder(256 * (2 + behavioural)).append('[');
-        if (decisionId != null && offerId != null) {
+        boolean shown = decisionId != null && offerId != null;
+        if (shown) {
             offerEvent(b, "impression", customer, now, decisionId, offerId);
             if (r.nextInt(10) == 0) {
-                offerEvent(b.append(','), "click", customer, now, decisionId, offerId);
+                offerEvent(b, "click", customer, now, decisionId, offerId);
             }
         }
-        for (int i = 0; i < behavioural; i++) {
-            if (b.length() > 1) {
-                b.append(',');
-            }
-            head(b, customer, now);
+        for (int i = 0; i < (shown ? behavioural : Math.max(1, behavioural)); i++) {
             String category = CATEGORIES[r.nextInt(CATEGORIES.length)];
             if (r.nextInt(5) == 0) {
-                b.append("cart_add\",\"attributes\":{\"sku\":\"SK-").append(1 + r.nextInt(2000)).append("\",\"category\":\"")
-                        .append(category).append("\",\"price\":").append(5 + r.nextInt(245)).append(".99,\"quantity\":1}}");
+                head(b, customer, now).append("cart_add\",\"attributes\":{\"sku\":\"SK-").append(1 + r.nextInt(2000))
+                        .append("\",\"category\":\"").append(category).append("\",\"price\":").append(5 + r.nextInt(245))
+                        .append(".99,\"quantity\":1}}");
             } else {
-                b.append("page_view\",\"channel\":\"web\",\"attributes\":{\"category\":\"").append(category)
-                        .append("\",\"page\":\"/c/").append(1 + r.nextInt(500)).append("\"}}");
+                head(b, customer, now).append("page_view\",\"channel\":\"web\",\"attributes\":{\"category\":\"")
+                        .append(category).append("\",\"page\":\"/c/").append(1 + r.nextInt(500)).append("\"}}");
             }
         }
         if (r.nextInt(30) == 0) {
-            head(b.append(','), customer, now);
-            b.append("purchase\",\"amount\":").append(10 + r.nextInt(390)).append(".50}");
+            head(b, customer, now).append("purchase\",\"amount\":").append(10 + r.nextInt(390)).append(".50}");
         }
         return b.append(']').toString();
     }
 
     private static void offerEvent(StringBuilder b, String type, String customer, String now, String decisionId, String offerId) {
-        head(b, customer, now);
-        b.append(type).append("\",\"decisionId\":\"").append(decisionId).append("\",\"offerId\":\"").append(offerId)
-                .append("\",\"channel\":\"web\"}");
+        head(b, customer, now).append(type).append("\",\"decisionId\":\"").append(decisionId).append("\",\"offerId\":\"")
+                .append(offerId).append("\",\"channel\":\"web\"}");
     }
 
-    private static void head(StringBuilder b, String customer, String now) {
-        b.append("{\"eventId\":\"lt-").append(RUN).append('-').append(EVENT_IDS.incrementAndGet()).append("\",\"customerId\":\"")
+    /** Starts the next event of the batch, up to its type's value. */
+    private static StringBuilder head(StringBuilder b, String customer, String now) {
+        if (b.charAt(b.length() - 1) != '[') {
+            b.append(',');
+        }
+        return b.append("{\"eventId\":\"lt-").append(RUN).append('-').append(EVENT_IDS.incrementAndGet()).append("\",\"customerId\":\"")
                 .append(customer).append("\",\"timestamp\":\"").append(now).append("\",\"type\":\"");
     }
 }
