@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A quick latency check of POST /v1/decisions: one client (closed loop) against a local nbo with the
 # demo rule set and demo customers. Traffic goes to 127.0.0.1 only; each run is bounded in time.
-# The full open-model harness with HDR reports is a separate, later piece of work.
+# The open-model harness with HDR percentiles and the floor is run.sh (load-tests/README.md).
 #
 #   load-tests/quick-latency.sh            # NBO_CUSTOMERS (10000), DURATION (20s), CONNECTIONS (1)
 set -euo pipefail
