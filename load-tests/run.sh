@@ -6,13 +6,15 @@
 # phase is bounded in time, and everything started here is stopped on exit.
 #
 #   load-tests/run.sh [all | page-view | call-center | events | publish | capacity | scale ...]
+#   (a scenario may name its own arrival rate: page-view@3000)
 #
 #   NBO_CUSTOMERS  demo customers imported (1000000); the generated file is kept in target/load-tests/
 #   NBO_SEED       seed of customers and traffic (42)
 #   RATE           arrival rate of the measured open-model phases, users/s (500)
 #   WARMUP         warm-up seconds, at RATE, left out of the figures (20)
 #   DURATION       measured seconds (60)
-#   SCALE_RATE     arrival rate of `scale`, the 100- against the 10,000-rule set (5)
+#   SCALE_RATE     arrival rate of `scale`, the 100- against the 10,000-rule set (200)
+#   LADDER         higher arrival rates of page-view on the demo set in `all`, to find where p99 passes 5 ms ("2000 3000")
 #   CONCURRENCY    in-flight requests of the capacity phases (16); ROUNDS floor/decision pairs (2)
 #   PUBLISHES      rule sets published during `publish` (3)
 #   RULE_SETS      rule sets for the scenarios named (demo); `all` runs its own matrix (README)
@@ -22,7 +24,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 customers="${NBO_CUSTOMERS:-1000000}"; seed="${NBO_SEED:-42}"
-rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-5}"
+rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-200}"; ladder="${LADDER-2000 3000}"
 concurrency="${CONCURRENCY:-16}"; rounds="${ROUNDS:-2}"; publishes="${PUBLISHES:-3}"
 redis_port="${REDIS_PORT:-6401}"; http_port="${HTTP_PORT:-8101}"; java_opts="${NBO_JAVA_OPTS:--Xmx2g}"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(all)
@@ -34,6 +36,7 @@ done
 # The plan: one "rule-set scenario" pair per line, in order; each rule set gets one service start.
 if [ "${scenarios[*]}" = all ]; then
   plan="demo page-view
+$(for r in $ladder; do echo "demo page-view@$r"; done)
 demo call-center
 demo events
 demo capacity
@@ -156,9 +159,10 @@ simulation_of() {
 }
 
 run_scenario() {
-  local rs="$1" scenario="$2" sim dir r n="" label
-  sim=$(simulation_of "$scenario"); dir=$(rules_dir "$rs"); label="$scenario-$rs"
-  r=$rate; [ "$scenario" = scale ] && r=$scale_rate
+  local rs="$1" scenario="${2%@*}" sim dir r n="" label
+  sim=$(simulation_of "$scenario"); dir=$(rules_dir "$rs")
+  r=$rate; [ "$scenario" = scale ] && r=$scale_rate; [[ "$2" == *@* ]] && r="${2#*@}"
+  label="$scenario-$r-$rs"
   if [[ "$rs" == generated-* ]]; then n="${rs#generated-}"; fi
   echo "== $scenario on $rs ($sim, rate $r/s, warm-up ${warmup}s, measured ${duration}s)"
   local props=(-Dgatling.simulationClass="io.nbo.loadtests.$sim" -Dnbo.baseUrl="http://127.0.0.1:$http_port"
@@ -183,6 +187,7 @@ run_scenario() {
     '. + {scenario: $scenario, ruleSet: $rs, rules: $ruleset.rules, offers: $ruleset.offers, heapUsedAfterGcBytes: $heap,
           report: (if $report == "" then null else $report + "/index.html" end)}' \
     "$out/stats-$label.json" >"$out/stats-$label.json.tmp" && mv "$out/stats-$label.json.tmp" "$out/stats-$label.json"
+  stats+=("$out/stats-$label.json")
 }
 
 current=""
@@ -191,7 +196,6 @@ while read -r rs scenario; do
   [ -n "$rs" ] || continue
   if [ "$rs" != "$current" ]; then stop_service; start_service "$rs"; current=$rs; fi
   run_scenario "$rs" "$scenario"
-  stats+=("$out/stats-$scenario-$rs.json")
 done <<<"$plan"
 stop_service
 
