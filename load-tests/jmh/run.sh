@@ -23,10 +23,27 @@ if ! cmp -s "$nbo_jar" "$jmh/target/lib/nbo-0.1.0-SNAPSHOT.jar"; then
   exit 1
 fi
 changes=$(git status --porcelain -- src pom.xml)
-echo "nbo at $(git rev-parse --short HEAD) (src/ and pom.xml as of $(git log -1 --format=%h -- src pom.xml))${changes:+, with uncommitted changes}; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+measured="nbo at $(git rev-parse --short HEAD) (src/ and pom.xml as of $(git log -1 --format=%h -- src pom.xml))${changes:+, with uncommitted changes}"
+echo "$measured; $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # From the repository root, so that rules=demo finds rules/.
 java -jar "$jmh/target/nbo-jmh.jar" RuleEvaluationBenchmark -p rules="${RULES:-100,10000}" \
   -rf json -rff "$jmh/target/jmh-result.json" "$@"
 echo
-java -cp "$jmh/target/nbo-jmh.jar" io.nbo.loadtests.jmh.ResultSummary "$jmh/target/jmh-result.json"
+summary="$jmh/target/jmh-summary.md"
+{
+  echo "$(date -u +%Y-%m-%d), $measured; $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo);" \
+    "$(java -version 2>&1 | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg). Written by \`jmh/run.sh\`" \
+    "with \`${*:-the default JMH options}\`."
+  echo
+  java -cp "$jmh/target/nbo-jmh.jar" io.nbo.loadtests.jmh.ResultSummary "$jmh/target/jmh-result.json"
+} >"$summary"
+cat "$summary"
+# The figures in load-tests/README.md are this run's, between the markers (TABLE=0 leaves it alone).
+if [ "${TABLE:-1}" = 1 ] && [ "${RULES:-100,10000}" = 100,10000 ]; then
+  awk -v table="$summary" '
+    /<!-- jmh:table:begin -->/ {print; while ((getline line < table) > 0) print line; skip = 1; next}
+    /<!-- jmh:table:end -->/ {skip = 0}
+    !skip {print}' load-tests/README.md >"$jmh/target/README.md" && cp "$jmh/target/README.md" load-tests/README.md
+  echo "load-tests/README.md: JMH figures rewritten from $jmh/target/jmh-result.json"
+fi
