@@ -147,6 +147,45 @@ class ResidentSessionTest {
     }
 
     @Test
+    void ruleAttributesActPerDecisionAsInAFreshSession() throws Exception {
+        RuleSet ruleSet = compile("""
+                package rules;
+                import io.nbo.model.*;
+                rule "Locked while active, still once per decision"
+                lock-on-active true
+                when
+                    $r : Result()
+                    Customer(known)
+                    $o : Offer(id == "members")
+                then
+                    $r.eligible($o, "locked");
+                end
+                rule "First of a group"
+                activation-group "one of two"
+                salience 10
+                when
+                    $r : Result()
+                    $o : Offer(id == "everyone")
+                then
+                    $r.eligible($o, "first");
+                end
+                rule "Second of a group"
+                activation-group "one of two"
+                when
+                    $r : Result()
+                    $o : Offer(id == "guests")
+                then
+                    $r.eligible($o, "second");
+                end
+                """);
+
+        for (int i = 0; i < 3; i++) {
+            RuleSet.Evaluation e = ruleSet.evaluate(member("m" + i), web(Map.of()), NOW, 1000);
+            assertThat(e.firedRules()).as("decision %d", i).containsExactly("First of a group", "Locked while active, still once per decision");
+        }
+    }
+
+    @Test
     void offersComeAndGoWithTheirValidityWindow() throws Exception {
         RuleSet ruleSet = compile(RULES);
         Instant saturday = Instant.parse("2026-11-28T10:00:00Z");
