@@ -54,6 +54,16 @@ class DrlSandboxTest {
     }
 
     @Test
+    void aRuleCannotTakeTheResultAwayFromTheDecision() {
+        String drl = HEADER + rule("Thief", "    $r : Result()\n", "    $r.handOver();\n");
+
+        assertThat(check(drl)).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(9);
+            assertThat(e.message()).startsWith("rule \"Thief\": ").contains("handOver");
+        });
+    }
+
+    @Test
     void theCompilerRefusesWhatTheSandboxRefusesAndBuildsNothing() throws Exception {
         String drl = HEADER + rule("Free stuff", "    $r : Result()\n", "    System.exit(0);\n");
         RuleSetCompiler compiler = new RuleSetCompiler(io.nbo.offers.OfferCatalogLoader.standalone(), java.time.Clock.systemUTC());
