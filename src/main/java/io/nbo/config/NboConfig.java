@@ -2,6 +2,7 @@ package io.nbo.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
 
@@ -39,6 +40,80 @@ public interface NboConfig {
         /** Timeout of one Redis command; a decision that cannot read in time answers degraded. Default 250ms. */
         @WithDefault("250ms")
         Duration timeout();
+
+        /** The circuit breaker in front of Redis. */
+        Breaker breaker();
+
+        /**
+         * When Redis keeps failing, the breaker opens: calls fail at once (decisions answer degraded,
+         * writes 503) instead of each waiting for the timeout; after {@code open-for} the next few calls
+         * probe whether Redis is back.
+         */
+        interface Breaker {
+            /** Whether the breaker is on. Default true. */
+            @WithDefault("true")
+            boolean enabled();
+
+            /** Percentage of failed calls in the window that opens the breaker. Default 50. */
+            @WithDefault("50")
+            @Min(1)
+            @Max(100)
+            int failureRate();
+
+            /** Calls the window must hold before the failure rate counts. Default 20. */
+            @WithDefault("20")
+            @Min(1)
+            int minimumCalls();
+
+            /** The sliding window the failure rate is taken over (whole seconds). Default 5s. */
+            @WithDefault("5s")
+            Duration window();
+
+            /** How long the breaker stays open before calls probe Redis again. Default 1s. */
+            @WithDefault("1s")
+            Duration openFor();
+
+            /** Calls let through as probes while half-open; all must succeed to close. Default 5. */
+            @WithDefault("5")
+            @Min(1)
+            int probes();
+        }
+    }
+
+    /** Health checks. */
+    Health health();
+
+    /** What the readiness probe reports. */
+    interface Health {
+        /**
+         * Whether the service stays ready while Redis is down and decisions answer degraded (on the
+         * request context alone, the fallback offer). True keeps pages served during a Redis outage;
+         * false takes the replica out of its load balancer instead. Default true.
+         */
+        @WithDefault("true")
+        boolean readyWhenDegraded();
+    }
+
+    /** Load shedding. */
+    Overload overload();
+
+    /**
+     * Bounded concurrency on the channels' paths: beyond the limit a request is refused at once with
+     * {@code 503} and {@code Retry-After}, instead of queueing into seconds of latency.
+     */
+    interface Overload {
+        /**
+         * Decisions ({@code /v1/decisions}, and the benchmark floor) in flight at once on one replica;
+         * one more is shed. 0 turns shedding off. Default 128.
+         */
+        @WithDefault("128")
+        @Min(0)
+        int maxDecisions();
+
+        /** Event batches ({@code /v1/events}) in flight at once on one replica; one more is shed. 0 turns it off. Default 64. */
+        @WithDefault("64")
+        @Min(0)
+        int maxEventBatches();
     }
 
     /** The rules folder. */

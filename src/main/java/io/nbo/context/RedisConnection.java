@@ -38,12 +38,15 @@ public final class RedisConnection implements AutoCloseable {
     private final ScheduledExecutorService retry;
     private volatile StatefulRedisConnection<String, String> connection;
     private volatile String lastError = "not connected yet";
+    private volatile RedisBreaker breaker;
     // Scripts (by SHA1) allowed longer than the command timeout: each call of a large batch waits behind the rest.
     private final java.util.Map<String, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RedisConnection(RedisURI uri, Duration timeout, MeterRegistry registry) {
         this.uri = uri;
-        ClientResources.Builder builder = DefaultClientResources.builder();
+        // Reconnect within a second of Redis' return, however long it was away (Lettuce's default backs off to 30 s).
+        ClientResources.Builder builder = DefaultClientResources.builder()
+                .reconnectDelay(io.lettuce.core.resource.Delay.equalJitter(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
         if (registry != null) {
             builder.commandLatencyRecorder(new MicrometerCommandLatencyRecorder(registry,
                     MicrometerOptions.builder().histogram(true).build()));
@@ -119,6 +122,24 @@ public final class RedisConnection implements AutoCloseable {
      * {@link RedisUnavailableException}: the caller can degrade, or answer 503 and let the client retry.
      */
     public <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
+        RedisBreaker b = breaker;
+        return b == null ? translated(call) : b.call(safeAddress(), () -> translated(call));
+    }
+
+    /**
+     * Puts a circuit breaker in front of every {@link #guarded} call: while Redis keeps failing,
+     * calls fail at once instead of each waiting for the timeout. Without one, every call is tried.
+     */
+    public void protectWith(RedisBreaker breaker) {
+        this.breaker = breaker;
+    }
+
+    /** The circuit breaker, if any. */
+    public java.util.Optional<RedisBreaker> breaker() {
+        return java.util.Optional.ofNullable(breaker);
+    }
+
+    private <T> CompletionStage<T> translated(java.util.function.Supplier<CompletionStage<T>> call) {
         CompletionStage<T> stage;
         try {
             stage = call.get();

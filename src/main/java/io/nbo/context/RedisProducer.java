@@ -13,7 +13,13 @@ public class RedisProducer {
     @Produces
     @Singleton
     RedisConnection connection(NboConfig config, MeterRegistry registry) {
-        return RedisConnection.open(config.redis().url(), config.redis().timeout(), registry);
+        RedisConnection redis = RedisConnection.open(config.redis().url(), config.redis().timeout(), registry);
+        NboConfig.Redis.Breaker b = config.redis().breaker();
+        if (b.enabled()) {
+            redis.protectWith(new RedisBreaker(new RedisBreaker.Settings(b.failureRate(), b.minimumCalls(), b.window(), b.openFor(), b.probes()),
+                    registry));
+        }
+        return redis;
     }
 
     void close(@Disposes RedisConnection connection) {

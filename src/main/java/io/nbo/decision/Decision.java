@@ -10,7 +10,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /** The answer to one decision request: ranked offers with their channel, score parts and reasons. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"decisionId", "customerId", "channel", "placement", "ruleSetVersion", "decidedAt", "offers",
-        "preferredChannel", "partial", "reasons", "suppressed"})
+        "preferredChannel", "partial", "degraded", "reasons", "suppressed"})
 public record Decision(
         @Schema(description = "Id to quote on response events (impression, click, accept) for attribution")
         String decisionId,
@@ -26,6 +26,9 @@ public record Decision(
         String preferredChannel,
         @Schema(description = "True when the answer was made with less than the full context; see reasons")
         boolean partial,
+        @Schema(description = "True when Redis could not be used: decided without the stored context, or without checking the caps "
+                + "(then only uncapped offers, or the fallback offer); see reasons")
+        boolean degraded,
         @Schema(description = "Why the answer is partial or empty")
         List<Notice> reasons,
         @Schema(description = "Offers the rules made eligible that could not be served, and why")

@@ -41,6 +41,8 @@ public final class DecisionEngine {
 
     /** Notice code: the rules were stopped by the firing limit. */
     public static final String RULE_FIRING_LIMIT = "rule_firing_limit";
+    /** Notice code: nothing else could be served, so the catalog's fallback offer was. */
+    public static final String FALLBACK_OFFER = "fallback_offer";
     /** Notice code: the rules were stopped by the time budget. */
     public static final String RULE_TIME_BUDGET = "rule_time_budget";
 
@@ -159,6 +161,31 @@ public final class DecisionEngine {
         }
         return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices,
                 candidates.stream().map(c -> c.offer().getId()).toList(), all);
+    }
+
+    /**
+     * The catalog's first fallback offer ({@code fallback: true}) valid now that the calling channel
+     * can deliver to this customer, as the one offer of an answer that would otherwise be empty; or
+     * null. No rule, cap or suppression applies to it, and it is not recorded: it is what a page
+     * shows when nothing else can be, e.g. while Redis is down.
+     */
+    public RankedOffer fallback(RuleSet ruleSet, Customer customer, Channel calling, Instant now) {
+        for (Offer offer : ruleSet.catalog().validAt(now)) {
+            if (!offer.isFallback()) {
+                continue;
+            }
+            ChannelPolicy.Permitted permitted = ChannelPolicy.permitted(offer, customer, calling);
+            if (permitted.isEmpty()) {
+                continue;
+            }
+            Channel channel = permitted.channels().contains(calling) ? calling : permitted.channels().get(0);
+            double propensity = propensity(customer, channel);
+            return new RankedOffer(1, offer.getId(), offer.getName(), offer.getGroup(), channel.id(), offer.creatives().get(channel),
+                    round(propensity * offer.getNetValue() * offer.getWeight()),
+                    new ScoreParts(round(propensity), round(offer.getNetValue()), offer.getWeight(), 1.0), List.of(),
+                    List.of("fallback offer: nothing else could be served"));
+        }
+        return null;
     }
 
     private static String sentence(Result.Reason reason) {

@@ -128,8 +128,8 @@ public class DecisionService {
         }
         if (ruleSet == null) {
             notices.add(new Notice("no_rule_set", "no rule set has compiled yet; see /q/health"));
-            return CompletableFuture.completedFuture(
-                    new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now, List.of(), null, true, notices, List.of()));
+            return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now,
+                    List.of(), null, true, loaded.degraded(), notices, List.of()));
         }
         Request request = new Request(ask.channel().id(), ask.placement(), ask.page(), ask.device(), ask.context());
         DecisionEngine.Outcome out;
@@ -139,8 +139,9 @@ public class DecisionService {
             // A rule that throws must not turn into a 500 for the channel.
             LOG.errorf(e, "rule set %s failed to evaluate", ruleSet.version());
             notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
+            List<RankedOffer> offers = orFallback(List.of(), ruleSet, loaded, ask, now, notices);
             return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(),
-                    now, List.of(), null, true, notices, List.of()));
+                    now, offers, null, true, loaded.degraded(), notices, List.of()));
         }
         meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {
@@ -159,17 +160,33 @@ public class DecisionService {
                         ? "no rule made an offer eligible for this customer and request"
                         : "every eligible offer was suppressed; see suppressed"));
             }
+            boolean unchecked = all.stream().anyMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
             // Partial: decided without the customer's data, the rules were cut short, or the policies could not be checked.
-            boolean partial = loaded.notice() != null || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT)
-                    || n.code().equals(DecisionEngine.RULE_TIME_BUDGET) || n.code().equals(PolicyCommit.POLICY_UNCHECKED));
-            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
-                    out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, all, suppressed);
+            boolean partial = loaded.notice() != null || unchecked || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT)
+                    || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
+            List<RankedOffer> offers = orFallback(served.offers(), ruleSet, loaded, ask, now, all);
+            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, offers,
+                    out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, loaded.degraded() || unchecked, all, suppressed);
         }, continueOn);
     }
 
+    /** The offers served, or the catalog's fallback offer when there are none (saying so in {@code notices}). */
+    private List<RankedOffer> orFallback(List<RankedOffer> served, RuleSet ruleSet, Loaded loaded, Ask ask, Instant now, List<Notice> notices) {
+        if (!served.isEmpty()) {
+            return served;
+        }
+        RankedOffer fallback = engine.fallback(ruleSet, loaded.customer(), ask.channel(), now);
+        if (fallback == null) {
+            return served;
+        }
+        notices.add(new Notice(DecisionEngine.FALLBACK_OFFER, "nothing else could be served: the fallback offer " + fallback.offerId()
+                + " (not capped, not recorded)"));
+        return List.of(fallback);
+    }
+
     private void record(Decision decision, Channel channel, long start) {
-        DecisionMeters.Outcome outcome = decision.reasons().stream().anyMatch(n -> n.code().equals("context_unavailable")
-                || n.code().equals("rules_failed") || n.code().equals("no_rule_set")) ? DecisionMeters.Outcome.DEGRADED
+        DecisionMeters.Outcome outcome = decision.degraded() || decision.reasons().stream().anyMatch(n ->
+                n.code().equals("rules_failed") || n.code().equals("no_rule_set")) ? DecisionMeters.Outcome.DEGRADED
                 : decision.partial() ? DecisionMeters.Outcome.PARTIAL : DecisionMeters.Outcome.OK;
         meters.latency(channel, outcome, System.nanoTime() - start);
         for (RankedOffer offer : decision.offers()) {

@@ -30,6 +30,11 @@ public final class NboMetrics {
      */
     public static final String EVENTS = "nbo.events";
 
+    /** Counter of requests refused at once because too many were in flight; tag {@code route} (decisions, events). */
+    public static final String REQUESTS_SHED = "nbo.requests.shed";
+    /** Gauge of requests in flight on a shedding route; tag {@code route} (decisions, events). */
+    public static final String REQUESTS_IN_FLIGHT = "nbo.requests.in.flight";
+
     private NboMetrics() {
     }
 }

@@ -20,9 +20,17 @@ public final class Offer {
     private final Instant validUntil;
     private final Map<Channel, Creative> creatives;
     private final List<String> tags;
+    private final boolean fallback;
 
     public Offer(String id, String name, String group, double value, double cost, double weight,
                  Instant validFrom, Instant validUntil, Map<Channel, Creative> creatives, List<String> tags) {
+        this(id, name, group, value, cost, weight, validFrom, validUntil, creatives, tags, false);
+    }
+
+    /** @param fallback whether the offer may be served when nothing else can be (see {@link #isFallback()}) */
+    public Offer(String id, String name, String group, double value, double cost, double weight,
+                 Instant validFrom, Instant validUntil, Map<Channel, Creative> creatives, List<String> tags, boolean fallback) {
+        this.fallback = fallback;
         this.id = id;
         this.name = name;
         this.group = group;
@@ -78,6 +86,14 @@ public final class Offer {
 
     public List<String> getTags() {
         return tags;
+    }
+
+    /**
+     * Whether this is a fallback offer: served, uncapped and unrecorded, when a decision would
+     * otherwise answer with nothing (no eligible offer, or Redis down so the caps cannot be checked).
+     */
+    public boolean isFallback() {
+        return fallback;
     }
 
     /** Whether the offer has a creative for this channel id. */

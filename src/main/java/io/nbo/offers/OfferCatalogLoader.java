@@ -61,7 +61,8 @@ public final class OfferCatalogLoader {
             Instant validFrom,
             Instant validUntil,
             @NotEmpty Map<String, @Valid @NotNull Creative> channels,
-            List<@NotBlank String> tags) {
+            List<@NotBlank String> tags,
+            Boolean fallback) {
     }
 
     private final Validator validator;
@@ -139,7 +140,8 @@ public final class OfferCatalogLoader {
         }
         return java.util.Optional.of(new Offer(s.id(), s.name(), s.group(), s.value(),
                 s.cost() == null ? 0 : s.cost(), s.weight() == null ? 1 : s.weight(),
-                s.validFrom(), s.validUntil(), creatives, s.tags() == null ? List.of() : s.tags()));
+                s.validFrom(), s.validUntil(), creatives, s.tags() == null ? List.of() : s.tags(),
+                Boolean.TRUE.equals(s.fallback())));
     }
 
     private static String describe(JsonNode node) {
