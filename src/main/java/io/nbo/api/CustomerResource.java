@@ -4,6 +4,7 @@ import io.nbo.api.Problem.FieldError;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.context.KeySchema;
+import io.nbo.context.PersonalDataRepository;
 import io.nbo.model.Cart;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** {@code /v1/customers/{id}}: upsert, read and delete a customer's context. */
+/** {@code /v1/customers/{id}}: upsert and read a customer's context; erase and export everything stored about them. */
 @Path("/v1/customers/{id}")
 @Produces(MediaType.APPLICATION_JSON)
 public class CustomerResource {
@@ -40,12 +41,18 @@ public class CustomerResource {
         }
     }
 
+    /** What an erasure removed: the kinds of the customer's keys that existed, decision records and stream entries. */
+    public record Erased(String customerId, List<String> keys, long decisions, long streamEvents) {
+    }
+
     private final CustomerContextRepository customers;
     private final CustomerDataValidator validator;
+    private final PersonalDataRepository personalData;
 
-    public CustomerResource(CustomerContextRepository customers, CustomerDataValidator validator) {
+    public CustomerResource(CustomerContextRepository customers, CustomerDataValidator validator, PersonalDataRepository personalData) {
         this.customers = customers;
         this.validator = validator;
+        this.personalData = personalData;
     }
 
     @GET
@@ -87,17 +94,35 @@ public class CustomerResource {
     }
 
     @DELETE
-    @Operation(summary = "Delete everything stored for a customer")
-    @APIResponse(responseCode = "204", description = "Deleted")
-    @APIResponse(responseCode = "404", description = "Nothing stored for this id")
-    public Uni<Response> delete(@PathParam("id") String id) {
+    @Operation(summary = "Erase everything stored about a customer",
+            description = "Removes the profile, consent, engagement, cart, recent events, contact history, applied event ids, "
+                    + "journey, the decisions recorded for the customer and their events in the partition's stream. Report and "
+                    + "global cap counters hold no personal data and stay. A second DELETE answers 404.")
+    @APIResponse(responseCode = "200", description = "Erased; what was removed")
+    @APIResponse(responseCode = "404", description = "Nothing stored for this id (never stored, or erased already)")
+    @APIResponse(responseCode = "503", description = "Redis is down or too slow; part may have been erased: DELETE again after Retry-After")
+    public Uni<Erased> delete(@PathParam("id") String id) {
         checkId(id);
-        return Uni.createFrom().completionStage(() -> customers.delete(id)).map(deleted -> {
-            if (!deleted) {
+        return Uni.createFrom().completionStage(() -> personalData.erase(id)).map(erasure -> {
+            if (erasure.removedNothing()) {
                 throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no customer " + id));
             }
-            return Response.noContent().build();
+            return new Erased(id, erasure.keys(), erasure.decisions(), erasure.streamEvents());
         });
+    }
+
+    @GET
+    @Path("export")
+    @Operation(summary = "Export everything stored about a customer",
+            description = "The context, contact history, applied event ids, journey, recorded decisions and the customer's events "
+                    + "in the partition's stream, as one JSON attachment.")
+    @APIResponse(responseCode = "200", description = "Everything stored, as an attachment")
+    @APIResponse(responseCode = "404", description = "Nothing stored for this id")
+    public Uni<Response> export(@PathParam("id") String id) {
+        checkId(id);
+        return Uni.createFrom().completionStage(() -> personalData.export(id, Instant.now())).map(found -> found
+                .map(e -> Response.ok(e).header("Content-Disposition", "attachment; filename=\"customer-" + id + ".json\"").build())
+                .orElseThrow(() -> new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no customer " + id))));
     }
 
     private static void checkId(String id) {

@@ -68,10 +68,16 @@ public final class CustomerCodec {
     /** Decodes the load script's reply; empty when nothing is stored for the customer. */
     @SuppressWarnings("unchecked")
     static java.util.Optional<StoredCustomer> fromReply(String id, List<Object> reply) {
-        List<Object> profilePairs = (List<Object>) reply.get(0);
-        if (profilePairs.isEmpty()) {
+        if (((List<Object>) reply.get(0)).isEmpty()) {
             return java.util.Optional.empty();
         }
+        return java.util.Optional.of(decode(id, reply));
+    }
+
+    /** Decodes a reply in the load script's order, whether or not the customer has a profile. */
+    @SuppressWarnings("unchecked")
+    static StoredCustomer decode(String id, List<Object> reply) {
+        List<Object> profilePairs = (List<Object>) reply.get(0);
         Map<String, Object> profile = new LinkedHashMap<>();
         Instant updatedAt = null;
         for (int i = 0; i + 1 < profilePairs.size(); i += 2) {
@@ -116,8 +122,8 @@ public final class CustomerCodec {
                 journey = new StoredCustomer.Journey(j.get("offer"), Instant.ofEpochMilli(parseLong(j.get("at"))), j.get("decision"));
             }
         }
-        return java.util.Optional.of(new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt,
-                new io.nbo.model.ContactHistory(contacts), journey));
+        return new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt,
+                new io.nbo.model.ContactHistory(contacts), journey);
     }
 
     @SuppressWarnings("unchecked")

@@ -54,7 +54,7 @@ public final class CustomerContextRepository {
             return 1
             """, ScriptOutputType.INTEGER);
 
-    // KEYS: contacts, journey, decision record, report counters of the day.
+    // KEYS: contacts, journey, decision record, report counters of the day, the customer's decision index.
     // ARGV: now, decision id, 'served'|'impression', pending hold ms, lookback ms, limit, record ttl s, version,
     //       journey window ms, calling channel, report ttl s, candidate count, then per candidate:
     //       offer, channel, group, check count, (per, max, window ms, policy) per check, record JSON fragment.
@@ -115,6 +115,10 @@ public final class CustomerContextRepository {
               if ttl > 0 then
                 redis.call('SET', KEYS[3], '{"v":"' .. version .. '","c":"' .. calling .. '","at":' .. now .. ',"o":['
                   .. table.concat(fragments, ',') .. ']}', 'EX', ttl)
+                -- so an erasure finds the customer's records: ids of the records still alive, gone with the newest
+                redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. (now - ttl * 1000))
+                redis.call('ZADD', KEYS[5], now, did)
+                redis.call('EXPIRE', KEYS[5], ttl)
               end
               local j = redis.call('HMGET', KEYS[2], 'offer', 'at')
               if j[1] ~= chosen[1] or not j[2] or tonumber(j[2]) <= now - jwin then
@@ -214,7 +218,8 @@ public final class CustomerContextRepository {
     /**
      * Checks the caps of each candidate again against the stored contacts, in order, and serves the
      * first {@code limit} that pass (one per group): records each as a contact, records the decision
-     * for attribution, counts it in the day's report and moves the journey, all atomically, so
+     * for attribution (and its id in the customer's decision index, for erasure), counts it in the
+     * day's report and moves the journey, all atomically, so
      * concurrent decisions for one customer cannot serve past a cap.
      *
      * @return per candidate: {@code ok} when served, the name of the cap it reached, or "" when not needed
@@ -222,7 +227,7 @@ public final class CustomerContextRepository {
     public CompletionStage<List<String>> commit(String customerId, Commit c) {
         String[] customer = KeySchema.keys(customerId);
         String[] keys = {customer[KeySchema.CONTACTS], customer[KeySchema.JOURNEY], KeySchema.decision(customerId, c.decisionId()),
-                KeySchema.report(KeySchema.partition(customerId), DAY.format(c.now()))};
+                KeySchema.report(KeySchema.partition(customerId), DAY.format(c.now())), KeySchema.decisionIndex(customerId)};
         List<String> args = new java.util.ArrayList<>(List.of(String.valueOf(c.now().toEpochMilli()), c.decisionId(),
                 c.countServed() ? "served" : "impression", String.valueOf(c.pendingHold().toMillis()), String.valueOf(c.lookback().toMillis()),
                 String.valueOf(c.limit()), String.valueOf(c.recordFor().toSeconds()), c.ruleSetVersion(), String.valueOf(c.journeyWindow().toMillis()),
@@ -284,11 +289,6 @@ public final class CustomerContextRepository {
             throw new RedisUnavailableException("sampling customers failed: " + e.getMessage());
         }
         return ids;
-    }
-
-    /** Deletes every key of a customer; true when something was stored. */
-    public CompletionStage<Boolean> delete(String customerId) {
-        return guarded(() -> redis.commands().del(KeySchema.keys(customerId)).thenApply(n -> n > 0));
     }
 
     private <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {

@@ -21,6 +21,7 @@ import java.util.zip.CRC32;
  * <tr><td>{@code nbo:{p:NNNN}:c:ID:contacts}</td><td>sorted set</td><td>{@code kind|offer|channel|ref} → time (ms): offers served and responses, for contact policies</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:c:ID:seen}</td><td>sorted set</td><td>event id → time applied (ms), so an event is applied once</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:c:ID:journey}</td><td>hash</td><td>the top offer of the current journey: {@code offer}, {@code at}, {@code decision}</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:c:ID:decisions}</td><td>sorted set</td><td>decision id → time recorded (ms): the customer's recorded decisions, so an erasure finds them; expires with the newest</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:events}</td><td>stream</td><td>the partition's events, as applied, with their attribution</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:d:DECISION}</td><td>string</td><td>a recorded decision (JSON), for attribution; expires</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:report:YYYYMMDD}</td><td>hash</td><td>{@code offer|channel|version|metric} → count, per UTC day</td></tr>
@@ -40,6 +41,10 @@ public final class KeySchema {
 
     /** The customer keys' suffixes, in the order the scripts expect. */
     static final List<String> CUSTOMER_KEYS = List.of("profile", "consent", "engagement", "cart", "recent", "contacts", "seen", "journey");
+
+    /** The names of {@link #personalKeys(String)}, in order: profile, ..., journey, decisions. */
+    public static final List<String> PERSONAL_KEY_NAMES = java.util.stream.Stream.concat(CUSTOMER_KEYS.stream(),
+            java.util.stream.Stream.of("decisions")).toList();
 
     /** Index of each customer key in {@link #keys(String)}. */
     public static final int PROFILE = 0;
@@ -102,6 +107,23 @@ public final class KeySchema {
     /** The same keys as a list, for documentation and tests. */
     public static List<String> keyList(String customerId) {
         return List.of(keys(customerId));
+    }
+
+    /** The index of the customer's recorded decisions (not read by decisions, so not among {@link #keys(String)}). */
+    public static String decisionIndex(String customerId) {
+        return partitionPrefix(partition(customerId)) + "c:" + customerId + ":decisions";
+    }
+
+    /** Every key that belongs to one customer alone: {@link #keys(String)}, then {@link #decisionIndex(String)}. */
+    public static String[] personalKeys(String customerId) {
+        String[] keys = java.util.Arrays.copyOf(keys(customerId), CUSTOMER_KEYS.size() + 1);
+        keys[CUSTOMER_KEYS.size()] = decisionIndex(customerId);
+        return keys;
+    }
+
+    /** The start of the keys of decisions recorded in the customer's partition: {@code nbo:{p:0042}:d:}. */
+    public static String decisionPrefix(String customerId) {
+        return partitionPrefix(partition(customerId)) + "d:";
     }
 
     /** The event stream of the customer's partition. */

@@ -7,7 +7,7 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.validation.Validator;
 
-/** Wires the Redis connection and the customer repository into the application. */
+/** Wires the Redis connection and the customer repositories into the application. */
 public class RedisProducer {
 
     @Produces
@@ -30,6 +30,12 @@ public class RedisProducer {
     @Singleton
     CustomerContextRepository repository(RedisConnection connection, NboConfig config) {
         return new CustomerContextRepository(connection, config.decision().recentEvents());
+    }
+
+    @Produces
+    @Singleton
+    PersonalDataRepository personalData(RedisConnection connection) {
+        return new PersonalDataRepository(connection);
     }
 
     @Produces

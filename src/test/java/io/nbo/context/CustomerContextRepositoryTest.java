@@ -105,15 +105,17 @@ class CustomerContextRepositoryTest {
     }
 
     @Test
-    void unknownCustomerLoadsEmptyAndDeleteRemovesEverything() throws Exception {
+    void unknownCustomerLoadsEmptyAndEraseRemovesEverything() throws Exception {
         assertThat(repository.load("nobody").toCompletableFuture().get(2, TimeUnit.SECONDS)).isEmpty();
+        PersonalDataRepository personalData = new PersonalDataRepository(redis);
 
         repository.upsert("c-4", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
-        assertThat(repository.delete("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(personalData.erase("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS).keys())
+                .containsExactly("profile", "consent", "engagement", "cart", "recent");
 
         assertThat(repository.load("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isEmpty();
         assertThat(redis.commands().keys("*c-4*").get(2, TimeUnit.SECONDS)).isEmpty();
-        assertThat(repository.delete("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS)).isFalse();
+        assertThat(personalData.erase("c-4").toCompletableFuture().get(2, TimeUnit.SECONDS).removedNothing()).isTrue();
     }
 
     @Test
