@@ -37,6 +37,15 @@ public final class DecisionEngine {
      */
     public record Outcome(List<RankedOffer> offers, List<Suppression> suppressed, Channel preferredChannel,
                           List<String> firedRules, List<Notice> notices, List<String> servable, List<RankedOffer> candidates) {
+        /** Nothing decided (the rules failed). */
+        public static Outcome none() {
+            return new Outcome(List.of(), List.of(), null, List.of(), List.of(), List.of(), List.of());
+        }
+
+        /** This one offer as the only candidate (the fallback). */
+        public static Outcome only(RankedOffer offer) {
+            return new Outcome(List.of(offer), List.of(), null, List.of(), List.of(), List.of(offer.offerId()), List.of(offer));
+        }
     }
 
     /** Notice code: the rules were stopped by the firing limit. */
@@ -166,8 +175,8 @@ public final class DecisionEngine {
     /**
      * The catalog's first fallback offer ({@code fallback: true}) valid now that the calling channel
      * can deliver to this customer, as the one offer of an answer that would otherwise be empty; or
-     * null. No rule, cap or suppression applies to it, and it is not recorded: it is what a page
-     * shows when nothing else can be, e.g. while Redis is down.
+     * null: what a page shows when nothing else can be. (The decision serves it through the contact
+     * policies when they can be checked, and without them when Redis is down.)
      */
     public RankedOffer fallback(RuleSet ruleSet, Customer customer, Channel calling, Instant now) {
         for (Offer offer : ruleSet.catalog().validAt(now)) {

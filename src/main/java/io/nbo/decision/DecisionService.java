@@ -133,15 +133,15 @@ public class DecisionService {
         }
         Request request = new Request(ask.channel().id(), ask.placement(), ask.page(), ask.device(), ask.context());
         DecisionEngine.Outcome out;
+        boolean rulesFailed = false;
         try {
             out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now, journeyOffer(loaded, ruleSet, now));
         } catch (RuntimeException e) {
             // A rule that throws must not turn into a 500 for the channel.
             LOG.errorf(e, "rule set %s failed to evaluate", ruleSet.version());
             notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
-            List<RankedOffer> offers = orFallback(List.of(), ruleSet, loaded, ask, now, notices);
-            return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(),
-                    now, offers, null, true, loaded.degraded(), notices, List.of()));
+            out = DecisionEngine.Outcome.none();
+            rulesFailed = true;
         }
         meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {
@@ -149,39 +149,56 @@ public class DecisionService {
                 meters.suppressed(s.policy(), s.code());
             }
         }
-        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, out).thenApplyAsync(served -> {
-            List<Notice> all = new ArrayList<>(notices);
-            all.addAll(out.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
-            all.addAll(served.notices());
-            List<Decision.Suppression> suppressed = new ArrayList<>(out.suppressed());
-            suppressed.addAll(served.suppressed());
-            if (served.offers().isEmpty()) {
-                all.add(new Notice("no_eligible_offer", out.candidates().isEmpty() && suppressed.isEmpty()
-                        ? "no rule made an offer eligible for this customer and request"
-                        : "every eligible offer was suppressed; see suppressed"));
-            }
-            boolean unchecked = all.stream().anyMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
-            // Partial: decided without the customer's data, the rules were cut short, or the policies could not be checked.
-            boolean partial = loaded.notice() != null || unchecked || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.RULE_FIRING_LIMIT)
-                    || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
-            List<RankedOffer> offers = orFallback(served.offers(), ruleSet, loaded, ask, now, all);
-            return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, offers,
-                    out.preferredChannel() == null ? null : out.preferredChannel().id(), partial, loaded.degraded() || unchecked, all, suppressed);
-        }, continueOn);
+        DecisionEngine.Outcome decided = out;
+        boolean failed = rulesFailed;
+        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, decided)
+                .thenCompose(served -> served.offers().isEmpty() ? withFallback(served, ask, ruleSet, loaded, id, now) : CompletableFuture.completedFuture(served))
+                .thenApplyAsync(served -> {
+                    List<Notice> all = new ArrayList<>(notices);
+                    all.addAll(decided.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
+                    all.addAll(served.notices());
+                    List<Decision.Suppression> suppressed = new ArrayList<>(decided.suppressed());
+                    suppressed.addAll(served.suppressed());
+                    if (served.offers().isEmpty() || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.FALLBACK_OFFER))) {
+                        all.add(new Notice("no_eligible_offer", decided.candidates().isEmpty() && suppressed.isEmpty()
+                                ? "no rule made an offer eligible for this customer and request"
+                                : "every eligible offer was suppressed; see suppressed"));
+                    }
+                    boolean unchecked = all.stream().anyMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
+                    // Partial: decided without the customer's data, the rules failed or were cut short, or the policies could not be checked.
+                    boolean partial = loaded.notice() != null || failed || unchecked || all.stream().anyMatch(n ->
+                            n.code().equals(DecisionEngine.RULE_FIRING_LIMIT) || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
+                    return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
+                            decided.preferredChannel() == null ? null : decided.preferredChannel().id(), partial, loaded.degraded() || unchecked,
+                            all, suppressed);
+                }, continueOn);
     }
 
-    /** The offers served, or the catalog's fallback offer when there are none (saying so in {@code notices}). */
-    private List<RankedOffer> orFallback(List<RankedOffer> served, RuleSet ruleSet, Loaded loaded, Ask ask, Instant now, List<Notice> notices) {
-        if (!served.isEmpty()) {
-            return served;
-        }
+    /**
+     * Nothing could be served: the catalog's fallback offer, if it has one for this channel. While
+     * the contact policies can be checked it is served like any offer (capped, recorded), in one more
+     * commit; when they cannot (Redis down or too slow) it is served anyway, unrecorded.
+     */
+    private CompletionStage<PolicyCommit.Served> withFallback(PolicyCommit.Served none, Ask ask, RuleSet ruleSet, Loaded loaded, String id,
+                                                            Instant now) {
         RankedOffer fallback = engine.fallback(ruleSet, loaded.customer(), ask.channel(), now);
         if (fallback == null) {
-            return served;
+            return CompletableFuture.completedFuture(none);
         }
-        notices.add(new Notice(DecisionEngine.FALLBACK_OFFER, "nothing else could be served: the fallback offer " + fallback.offerId()
-                + " (not capped, not recorded)"));
-        return List.of(fallback);
+        Notice notice = new Notice(DecisionEngine.FALLBACK_OFFER, "nothing else could be served: the fallback offer " + fallback.offerId());
+        boolean checkable = !loaded.degraded() && none.notices().stream().noneMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
+        if (!checkable) {
+            return CompletableFuture.completedFuture(none.with(List.of(fallback), List.of(), List.of(notice)));
+        }
+        return policies.serve(ask.customerId(), true, ruleSet, id, ask.channel(), 1, now, DecisionEngine.Outcome.only(fallback))
+                .thenApply(served -> none.with(served.offers(), served.suppressed(),
+                        served.offers().isEmpty() ? served.notices() : concat(served.notices(), notice)));
+    }
+
+    private static <T> List<T> concat(List<T> a, T b) {
+        List<T> all = new ArrayList<>(a);
+        all.add(b);
+        return all;
     }
 
     private void record(Decision decision, Channel channel, long start) {

@@ -30,6 +30,15 @@ final class PolicyCommit {
 
     /** The offers finally served, what the policies stopped on the way, and notices. */
     record Served(List<RankedOffer> offers, List<Suppression> suppressed, List<Notice> notices) {
+        /** These offers instead, with more suppressions and notices. */
+        Served with(List<RankedOffer> instead, List<Suppression> moreSuppressed, List<Notice> moreNotices) {
+            List<Suppression> s = new ArrayList<>(suppressed);
+            s.addAll(moreSuppressed);
+            List<Notice> n = new ArrayList<>(notices);
+            n.addAll(moreNotices);
+            return new Served(instead, s, n);
+        }
+
     }
 
     /** Notice code: the contact policies could not be checked against Redis. */

@@ -1,0 +1,91 @@
+package io.nbo.decision;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nbo.context.KeySchema;
+import io.nbo.testing.Customers;
+import io.nbo.testing.RedisProbe;
+import io.nbo.testing.RedisServerResource;
+import io.nbo.testing.RuleSets;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With Redis up, the fallback offer is what an otherwise empty answer gets, and it goes through the
+ * contact policies like any offer: recorded, counted, and capped (the demo caps every offer at 3
+ * impressions a week, pending ones included). The rules here make nothing eligible.
+ */
+@QuarkusTest
+@QuarkusTestResource(RedisServerResource.class)
+@TestProfile(FallbackOfferTest.NothingEligible.class)
+class FallbackOfferTest {
+
+    /** The demo catalog and policies, and one rule that never matches. */
+    public static class NothingEligible implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Path dir = RuleSets.copyOfRulesFolder(Files.createTempDirectory("nbo-fallback"));
+                try (Stream<Path> drl = Files.list(dir)) {
+                    for (Path f : drl.filter(f -> f.toString().endsWith(".drl")).toList()) {
+                        Files.delete(f);
+                    }
+                }
+                Files.writeString(dir.resolve("never.drl"), """
+                        package rules;
+                        import io.nbo.model.*;
+
+                        rule "Only a request that never comes"
+                        when
+                            $r : Result()
+                            Request(attr("never") == "sent")
+                            $o : Offer(id == "free-shipping")
+                        then
+                            $r.eligible($o, "never");
+                        end
+                        """);
+                return Map.of("nbo.rules.dir", dir.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    static JsonPath decide() {
+        return given().contentType(ContentType.JSON).body(Map.of("customerId", "t-fallback", "channel", "web"))
+                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+    }
+
+    @Test
+    void theFallbackIsServedThroughTheContactPoliciesWhileRedisAnswers() throws Exception {
+        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/t-fallback").then().statusCode(200);
+        for (int i = 0; i < 3; i++) {
+            JsonPath d = decide();
+            assertThat(d.getList("offers.offerId")).containsExactly("bestsellers-discovery");
+            assertThat(d.getList("reasons.code")).contains("fallback_offer", "no_eligible_offer");
+            assertThat(d.getBoolean("degraded")).isFalse();
+            assertThat(d.getBoolean("partial")).isFalse();
+        }
+        try (RedisProbe probe = RedisProbe.ofApp()) {
+            List<String> contacts = probe.redis().zrange(KeySchema.keys("t-fallback")[KeySchema.CONTACTS], 0, -1);
+            assertThat(contacts).hasSize(3).allMatch(c -> c.startsWith("pending|bestsellers-discovery|web|"));
+        }
+        JsonPath capped = decide();
+        assertThat(capped.getList("offers")).isEmpty();
+        assertThat(capped.getString("suppressed.find { it.offerId == 'bestsellers-discovery' }.code")).isEqualTo("capped");
+        assertThat(capped.getList("reasons.code")).contains("no_eligible_offer").doesNotContain("fallback_offer");
+    }
+}
