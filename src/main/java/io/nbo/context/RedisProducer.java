@@ -13,7 +13,7 @@ public class RedisProducer {
     @Produces
     @Singleton
     RedisConnection connection(NboConfig config, MeterRegistry registry) {
-        return RedisConnection.open(config.redis().url(), config.redis().timeout(), registry);
+        return RedisConnection.open(config.redis().url(), config.redis().cluster(), config.redis().timeout(), registry);
     }
 
     void close(@Disposes RedisConnection connection) {
