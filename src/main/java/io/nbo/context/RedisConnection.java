@@ -129,7 +129,8 @@ public final class RedisConnection implements AutoCloseable {
     public static RedisConnection open(String url, boolean cluster, Duration timeout, MeterRegistry registry) {
         List<RedisURI> uris = seeds(url, timeout);
         if (!cluster && uris.size() > 1) {
-            throw new IllegalArgumentException("several Redis addresses are for a Redis Cluster (nbo.redis.cluster=true): " + url);
+            // Not the URL itself in the message: it may carry a password.
+            throw new IllegalArgumentException(uris.size() + " Redis addresses are for a Redis Cluster (nbo.redis.cluster=true)");
         }
         RedisConnection redis = new RedisConnection(uris, cluster, timeout, registry);
         redis.tryConnect();
@@ -141,7 +142,7 @@ public final class RedisConnection implements AutoCloseable {
         for (String part : url.split(",")) {
             String seed = part.strip();
             if (seed.isEmpty()) {
-                throw new IllegalArgumentException("an empty address in " + url);
+                throw new IllegalArgumentException("an empty address in the comma-separated Redis addresses");
             }
             RedisURI uri = RedisURI.create(seed.contains("://") ? seed : "redis://" + seed);
             uri.setTimeout(timeout);
