@@ -1,7 +1,7 @@
 package io.nbo.cli;
 
 import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.StatefulConnection;
 import io.nbo.context.RedisConnection;
 import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.CustomerDataValidator;
@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -52,6 +53,9 @@ final class ImportCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URL",
             description = "Redis to import into, e.g. redis://:password@host:6379/0 (default: $" + REDIS_ENV + ", else " + DEFAULT_REDIS + ").")
     private String redisUrl;
+
+    @Mixin
+    private ClusterOption cluster;
 
     @Option(names = "--format", paramLabel = "jsonl|csv",
             description = "Input format (default: from the file name: .jsonl/.ndjson or .csv; required for -).")
@@ -96,7 +100,7 @@ final class ImportCommand implements Callable<Integer> {
         ImportReport report = new ImportReport();
         long start = System.nanoTime();
         long nextProgress = start + PROGRESS_NANOS;
-        StatefulRedisConnection<String, String> connection;
+        StatefulConnection<String, String> connection;
         try {
             connection = redis.newConnection();
         } catch (RedisException e) {
@@ -183,7 +187,7 @@ final class ImportCommand implements Callable<Integer> {
     private RedisConnection connect(String url) {
         RedisConnection redis;
         try {
-            redis = RedisConnection.open(url, COMMAND_TIMEOUT, null);
+            redis = RedisConnection.open(url, cluster.resolve(env), COMMAND_TIMEOUT, null);
         } catch (IllegalArgumentException e) {
             throw new UsageProblem("--redis " + url + " is not a Redis URL (" + e.getMessage() + "); use e.g. " + DEFAULT_REDIS);
         }

@@ -1,9 +1,10 @@
 package io.nbo.cli;
 
 import io.lettuce.core.RedisCommandExecutionException;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.nbo.context.CustomerContextRepository;
+import io.nbo.context.RedisConnection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -25,8 +26,8 @@ final class PipelinedUpserter implements AutoCloseable {
     static final int WINDOW = 2;
     private static final long POLL_MILLIS = 100;
 
-    private final StatefulRedisConnection<String, String> connection;
-    private final RedisAsyncCommands<String, String> commands;
+    private final StatefulConnection<String, String> connection;
+    private final RedisClusterAsyncCommands<String, String> commands;
     private final int batchSize;
     private final Instant updatedAt;
     private final ImportReport report;
@@ -37,10 +38,10 @@ final class PipelinedUpserter implements AutoCloseable {
     /**
      * @param patience how long to wait for one batch's replies before declaring Redis lost
      */
-    PipelinedUpserter(StatefulRedisConnection<String, String> connection, int batchSize, Instant updatedAt,
+    PipelinedUpserter(StatefulConnection<String, String> connection, int batchSize, Instant updatedAt,
                       ImportReport report, Duration patience) throws InterruptedException {
         this.connection = connection;
-        this.commands = connection.async();
+        this.commands = RedisConnection.commandsOf(connection);
         this.batchSize = batchSize;
         this.updatedAt = updatedAt;
         this.report = report;
@@ -94,7 +95,8 @@ final class PipelinedUpserter implements AutoCloseable {
             } catch (ExecutionException someFailed) {
                 break;
             } catch (TimeoutException notYet) {
-                // A script Redis forgot (SCRIPT FLUSH, restart) is resent as EVAL, which waits for a flush too.
+                // A script Redis forgot (SCRIPT FLUSH, restart) is resent as EVAL, which waits for a flush too;
+                // so does a command a cluster routed to a node whose connection opened after the last flush.
                 connection.flushCommands();
                 if (System.nanoTime() > deadline) {
                     throw new RedisLost("Redis did not answer within " + patience.toSeconds() + " s", notYet);

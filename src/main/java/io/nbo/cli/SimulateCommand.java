@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,6 +52,9 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--redis", paramLabel = "URL", description = "Redis with the customers and the active rule set (default: NBO_REDIS_URL or redis://127.0.0.1:6379).")
     private String redisUrl;
+
+    @Mixin
+    private ClusterOption cluster;
 
     @Option(names = "--sample", paramLabel = "N", defaultValue = "10000", description = "How many stored customers (default: ${DEFAULT-VALUE}).")
     private int sample;
@@ -100,7 +104,7 @@ final class SimulateCommand implements Callable<Integer> {
             report = fromFile(candidate, baseline, calling, at, err);
         } else {
             String url = redisUrl != null ? redisUrl : env.getOrDefault("NBO_REDIS_URL", "redis://127.0.0.1:6379");
-            try (RedisConnection redis = RedisConnection.open(url, Duration.ofSeconds(2), null)) {
+            try (RedisConnection redis = RedisConnection.open(url, cluster.resolve(env), Duration.ofSeconds(2), null)) {
                 if (!redis.isConnected()) {
                     throw new UsageProblem("Redis at " + redis.safeAddress() + " is not reachable. Start it, point --redis at a running one, "
                             + "or simulate a file with --customers FILE");

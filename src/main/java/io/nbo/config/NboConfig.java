@@ -33,9 +33,20 @@ public interface NboConfig {
 
     /** Where customer context lives. */
     interface Redis {
-        /** Redis address, {@code redis://[:password@]host:port[/db]}. Default {@code redis://127.0.0.1:6379}. */
+        /**
+         * Redis address, {@code redis://[:password@]host:port[/db]}; for a Redis Cluster, one or more
+         * seed nodes separated by commas ({@code redis://[:password@]host:port,host:port}; the first
+         * one's credentials serve every node). Default {@code redis://127.0.0.1:6379}.
+         */
         @WithDefault("redis://127.0.0.1:6379")
         String url();
+
+        /**
+         * Whether {@code url} names a Redis Cluster: Lettuce's cluster client sends each command to the
+         * master of its slot and follows failovers and reshardings. Default false.
+         */
+        @WithDefault("false")
+        boolean cluster();
 
         /** Timeout of one Redis command; a decision that cannot read in time answers degraded. Default 250ms. */
         @WithDefault("250ms")

@@ -1,7 +1,7 @@
 package io.nbo.context;
 
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.nbo.model.CustomerData;
 import java.time.Instant;
 import java.util.List;
@@ -209,7 +209,7 @@ public final class CustomerContextRepository {
     }
 
     /** The same, on given commands (a pipelining importer passes its own connection). */
-    public static CompletionStage<Void> upsert(RedisAsyncCommands<String, String> commands, String customerId,
+    public static CompletionStage<Void> upsert(RedisClusterAsyncCommands<String, String> commands, String customerId,
                                                CustomerData data, Instant updatedAt) {
         return UPSERT.<Long>run(commands, KeySchema.keys(customerId), CustomerCodec.upsertArgs(data, updatedAt))
                 .thenApply(ignored -> null);
@@ -260,7 +260,7 @@ public final class CustomerContextRepository {
     }
 
     /** Loads the scripts into Redis ahead of use. */
-    public static CompletionStage<String> loadScripts(RedisAsyncCommands<String, String> commands) {
+    public static CompletionStage<String> loadScripts(RedisClusterAsyncCommands<String, String> commands) {
         return LOAD.load(commands).thenCompose(ignored -> UPSERT.load(commands)).thenCompose(ignored -> COMMIT.load(commands));
     }
 

@@ -1,12 +1,18 @@
 package io.nbo.context;
 
+import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.metrics.MicrometerCommandLatencyRecorder;
 import io.lettuce.core.metrics.MicrometerOptions;
 import io.lettuce.core.protocol.CommandArgsAccessor;
@@ -16,6 +22,8 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,26 +32,32 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The one long-lived, thread-safe Lettuce connection (no pool: Lettuce multiplexes). Commands time
- * out after a short, explicit timeout and fail at once while disconnected, so callers can degrade.
- * When Redis is down at start, it keeps trying to connect in the background.
+ * The one long-lived, thread-safe Lettuce connection (no pool: Lettuce multiplexes), to one Redis
+ * server or to a Redis Cluster. Commands time out after a short, explicit timeout and fail at once
+ * while disconnected, so callers can degrade. When Redis is down at start, it keeps trying to
+ * connect in the background.
  */
 public final class RedisConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+    /** How often a cluster client reads the topology even when nothing told it to (a failover, a resharding usually do). */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
+    // Exactly one of the two: a single server, or a cluster.
     private final RedisClient client;
+    private final RedisClusterClient clusterClient;
     private final ClientResources resources;
-    private final RedisURI uri;
+    private final List<RedisURI> uris;
     private final ScheduledExecutorService retry;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile StatefulConnection<String, String> connection;
+    private volatile RedisClusterAsyncCommands<String, String> commands;
     private volatile String lastError = "not connected yet";
     private volatile RedisBreaker breaker;
     // Scripts (by SHA1) allowed longer than the command timeout: each call of a large batch waits behind the rest.
     private final java.util.Map<String, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private RedisConnection(RedisURI uri, Duration timeout, MeterRegistry registry) {
-        this.uri = uri;
+    private RedisConnection(List<RedisURI> uris, boolean cluster, Duration timeout, MeterRegistry registry) {
+        this.uris = uris;
         // Reconnect within a second of Redis' return, however long it was away (Lettuce's default backs off to 30 s).
         ClientResources.Builder builder = DefaultClientResources.builder()
                 .reconnectDelay(io.lettuce.core.resource.Delay.equalJitter(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
@@ -52,9 +66,8 @@ public final class RedisConnection implements AutoCloseable {
                     MicrometerOptions.builder().histogram(true).build()));
         }
         this.resources = builder.build();
-        this.client = RedisClient.create(resources, uri);
         long defaultNanos = timeout.toNanos();
-        client.setOptions(ClientOptions.builder()
+        ClientOptions options = ClientOptions.builder()
                 .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).timeoutSource(new TimeoutOptions.TimeoutSource() {
                     @Override
                     public long getTimeout(RedisCommand<?, ?, ?> command) {
@@ -74,7 +87,22 @@ public final class RedisConnection implements AutoCloseable {
                 }).build())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
-                .build());
+                .build();
+        if (cluster) {
+            this.client = null;
+            this.clusterClient = RedisClusterClient.create(resources, uris);
+            // Follows a failover or a resharding: on MOVED/ASK redirects and reconnects at once, and periodically.
+            clusterClient.setOptions(ClusterClientOptions.builder(options)
+                    .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                            .enableAllAdaptiveRefreshTriggers()
+                            .build())
+                    .build());
+        } else {
+            this.client = RedisClient.create(resources, uris.get(0));
+            this.clusterClient = null;
+            client.setOptions(options);
+        }
         this.retry = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "nbo-redis-connect");
             t.setDaemon(true);
@@ -83,24 +111,57 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /**
-     * Opens the connection to {@code url} (e.g. {@code redis://127.0.0.1:6379}). Never fails for an
-     * unreachable server: it retries every second until it connects.
+     * Opens the connection to one Redis server at {@code url} (e.g. {@code redis://127.0.0.1:6379}).
+     * Never fails for an unreachable server: it retries every second until it connects.
      *
      * @param registry where Lettuce's command latency goes; null for none
      */
     public static RedisConnection open(String url, Duration timeout, MeterRegistry registry) {
-        RedisURI uri = RedisURI.create(url);
-        uri.setTimeout(timeout);
-        RedisConnection redis = new RedisConnection(uri, timeout, registry);
+        return open(url, false, timeout, registry);
+    }
+
+    /**
+     * Opens the connection to one Redis server, or with {@code cluster} to a Redis Cluster, whose
+     * seed nodes {@code url} lists separated by commas ({@code redis://10.0.0.1:6379,10.0.0.2:6379};
+     * an entry may be just {@code host:port}, and the first entry's credentials serve every node).
+     * Never fails for an unreachable server: it retries every second until it connects.
+     *
+     * @param registry where Lettuce's command latency goes; null for none
+     * @throws IllegalArgumentException when {@code url} is not a Redis URL, or lists several without {@code cluster}
+     */
+    public static RedisConnection open(String url, boolean cluster, Duration timeout, MeterRegistry registry) {
+        List<RedisURI> uris = seeds(url, timeout);
+        if (!cluster && uris.size() > 1) {
+            // Not the URL itself in the message: it may carry a password.
+            throw new IllegalArgumentException(uris.size() + " Redis addresses are for a Redis Cluster (nbo.redis.cluster=true)");
+        }
+        RedisConnection redis = new RedisConnection(uris, cluster, timeout, registry);
         redis.tryConnect();
         return redis;
     }
 
+    static List<RedisURI> seeds(String url, Duration timeout) {
+        List<RedisURI> uris = new ArrayList<>();
+        for (String part : url.split(",")) {
+            String seed = part.strip();
+            if (seed.isEmpty()) {
+                throw new IllegalArgumentException("an empty address in the comma-separated Redis addresses");
+            }
+            RedisURI uri = RedisURI.create(seed.contains("://") ? seed : "redis://" + seed);
+            uri.setTimeout(timeout);
+            uris.add(uri);
+        }
+        return List.copyOf(uris);
+    }
+
     private void tryConnect() {
         try {
-            StatefulRedisConnection<String, String> c = client.connect();
+            StatefulConnection<String, String> c = clusterClient != null ? clusterClient.connect() : client.connect();
+            RedisClusterAsyncCommands<String, String> async = commandsOf(c);
+            commands = async;
             connection = c;
-            CustomerContextRepository.loadScripts(c.async());
+            // On a cluster, SCRIPT LOAD goes to every master; a master that joins later gets a script on its first NOSCRIPT.
+            CustomerContextRepository.loadScripts(async);
             LOG.info(() -> "connected to Redis at " + safeAddress());
             retry.shutdown();
         } catch (RuntimeException e) {
@@ -112,9 +173,29 @@ public final class RedisConnection implements AutoCloseable {
         }
     }
 
-    /** The async commands of the shared connection. */
-    public RedisAsyncCommands<String, String> commands() {
-        return stateful().async();
+    /**
+     * The async commands of the shared connection. On a cluster, each command goes to the master of
+     * its key's slot; a script goes to the slot of its first key, so all its keys must share a hash tag.
+     */
+    public RedisClusterAsyncCommands<String, String> commands() {
+        RedisClusterAsyncCommands<String, String> c = commands;
+        if (c == null) {
+            throw notConnected();
+        }
+        return c;
+    }
+
+    /** The async commands of a connection of either kind (one from {@link #newConnection()}). */
+    public static RedisClusterAsyncCommands<String, String> commandsOf(StatefulConnection<String, String> connection) {
+        if (connection instanceof StatefulRedisClusterConnection<String, String> cluster) {
+            return cluster.async();
+        }
+        return ((StatefulRedisConnection<String, String>) connection).async();
+    }
+
+    /** Whether this connection is to a Redis Cluster. */
+    public boolean isCluster() {
+        return clusterClient != null;
     }
 
     /**
@@ -170,18 +251,25 @@ public final class RedisConnection implements AutoCloseable {
         longer.put(script.sha(), timeout.toNanos());
     }
 
-    /** The shared connection itself, for batches written in one go ({@link RedisScript#runAll}). */
-    StatefulRedisConnection<String, String> stateful() {
-        StatefulRedisConnection<String, String> c = connection;
+    /**
+     * The shared connection itself, for batches written in one go ({@link RedisScript#runAll}); on a
+     * cluster each command of a batch still goes to the master of its slot.
+     */
+    StatefulConnection<String, String> stateful() {
+        StatefulConnection<String, String> c = connection;
         if (c == null) {
-            throw new RedisUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
+            throw notConnected();
         }
         return c;
     }
 
+    private RedisUnavailableException notConnected() {
+        return new RedisUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
+    }
+
     /** Whether the connection is up now. */
     public boolean isConnected() {
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         return c != null && c.isOpen();
     }
 
@@ -189,25 +277,31 @@ public final class RedisConnection implements AutoCloseable {
         return commands().ping();
     }
 
-    /** host:port, without credentials, for logs and health. */
+    /** host:port (on a cluster, of each seed node, separated by commas), without credentials, for logs and health. */
     public String safeAddress() {
-        return uri.getHost() + ":" + uri.getPort();
+        return String.join(",", uris.stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
     }
 
-    /** A new publish/subscribe connection (Lettuce subscribes again by itself after a reconnect). */
+    /**
+     * A new publish/subscribe connection (Lettuce subscribes again by itself after a reconnect). On a
+     * cluster it is to one node: Redis Cluster carries every PUBLISH to all nodes.
+     */
     public io.lettuce.core.pubsub.StatefulRedisPubSubConnection<String, String> connectPubSub() {
-        return client.connectPubSub();
+        return clusterClient != null ? clusterClient.connectPubSub() : client.connectPubSub();
     }
 
-    /** A new dedicated connection, e.g. for an importer that pipelines with auto-flush off. */
-    public StatefulRedisConnection<String, String> newConnection() {
-        return client.connect();
+    /**
+     * A new dedicated connection, e.g. for an importer that pipelines with auto-flush off; its
+     * commands through {@link #commandsOf}.
+     */
+    public StatefulConnection<String, String> newConnection() {
+        return clusterClient != null ? clusterClient.connect() : client.connect();
     }
 
     @Override
     public void close() {
         retry.shutdownNow();
-        StatefulRedisConnection<String, String> c = connection;
+        StatefulConnection<String, String> c = connection;
         if (c != null) {
             try {
                 c.closeAsync().get(2, TimeUnit.SECONDS);
@@ -220,7 +314,8 @@ public final class RedisConnection implements AutoCloseable {
         }
         // Bounded: an unbounded shutdown of Lettuce's event loops can hang the JVM on stop.
         try {
-            client.shutdownAsync(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
+            AbstractRedisClient any = clusterClient != null ? clusterClient : client;
+            any.shutdownAsync(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
             resources.shutdown(0, 2, TimeUnit.SECONDS).get(3, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.log(Level.WARNING, "Redis client did not stop in time: {0}", e.toString());

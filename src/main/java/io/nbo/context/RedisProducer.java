@@ -13,7 +13,7 @@ public class RedisProducer {
     @Produces
     @Singleton
     RedisConnection connection(NboConfig config, MeterRegistry registry) {
-        RedisConnection redis = RedisConnection.open(config.redis().url(), config.redis().timeout(), registry);
+        RedisConnection redis = RedisConnection.open(config.redis().url(), config.redis().cluster(), config.redis().timeout(), registry);
         NboConfig.Redis.Breaker b = config.redis().breaker();
         if (b.enabled()) {
             redis.protectWith(new RedisBreaker(new RedisBreaker.Settings(b.failureRate(), b.minimumCalls(), b.window(), b.openFor(), b.probes()),

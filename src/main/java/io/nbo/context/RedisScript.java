@@ -2,8 +2,8 @@ package io.nbo.context;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.BooleanOutput;
 import io.lettuce.core.output.CommandOutput;
@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A Lua script run by its SHA1 (EVALSHA), loaded again when the server does not know it (e.g. after
- * a Redis restart): one round trip in the usual case.
+ * a Redis restart, or on a cluster master that joined later): one round trip in the usual case. On
+ * a Redis Cluster a call goes to the master of its first key's slot, so every key of one call must
+ * share a hash tag.
  */
 public final class RedisScript {
 
@@ -50,7 +52,7 @@ public final class RedisScript {
     }
 
     /** Runs the script: EVALSHA, then again after loading it when the server does not know it. */
-    public <T> CompletionStage<T> run(RedisAsyncCommands<String, String> redis, String[] keys, String... args) {
+    public <T> CompletionStage<T> run(RedisClusterAsyncCommands<String, String> redis, String[] keys, String... args) {
         CompletableFuture<T> result = new CompletableFuture<>();
         redis.<T>evalsha(sha, output, keys, args).whenComplete((value, error) -> settle(redis, keys, args, value, error, result));
         return result;
@@ -62,7 +64,7 @@ public final class RedisScript {
      * calls of a pipeline fail), then by its SHA1; by its text only if that fails too. Retries are
      * sent from the replies' callbacks, in reply order, so a pipeline's calls still run in order.
      */
-    private <T> void settle(RedisAsyncCommands<String, String> redis, String[] keys, String[] args, T value, Throwable error,
+    private <T> void settle(RedisClusterAsyncCommands<String, String> redis, String[] keys, String[] args, T value, Throwable error,
                             CompletableFuture<T> result) {
         if (error == null) {
             result.complete(value);
@@ -105,11 +107,13 @@ public final class RedisScript {
     /**
      * Runs the script once per call, all written to the connection in one go (one write, one flush)
      * and executed in order; each call falls back to EVAL on its own when the server does not know
-     * the script. For batches: hundreds of single writes cost the I/O thread far more.
+     * the script. For batches: hundreds of single writes cost the I/O thread far more. On a cluster
+     * Lettuce sends each call to the master of its slot, in order per master.
      */
     @SuppressWarnings("unchecked")
     public <T> List<CompletionStage<T>> runAll(RedisConnection redis, List<Call> calls) {
-        StatefulRedisConnection<String, String> connection = redis.stateful();
+        StatefulConnection<String, String> connection = redis.stateful();
+        RedisClusterAsyncCommands<String, String> async = redis.commands();
         List<RedisCommand<String, String, ?>> commands = new ArrayList<>(calls.size());
         List<CompletionStage<T>> results = new ArrayList<>(calls.size());
         for (Call call : calls) {
@@ -119,7 +123,7 @@ public final class RedisScript {
                     (CommandOutput<String, String, T>) newOutput(), args));
             commands.add(command);
             CompletableFuture<T> result = new CompletableFuture<>();
-            command.whenComplete((value, error) -> settle(connection.async(), call.keys(), call.args(), value, error, result));
+            command.whenComplete((value, error) -> settle(async, call.keys(), call.args(), value, error, result));
             results.add(result);
         }
         try {
@@ -146,7 +150,7 @@ public final class RedisScript {
     }
 
     /** Loads the script into the server's cache so the first call does not pay for the fallback. */
-    public CompletionStage<String> load(RedisAsyncCommands<String, String> redis) {
+    public CompletionStage<String> load(RedisClusterAsyncCommands<String, String> redis) {
         return redis.scriptLoad(text);
     }
 }

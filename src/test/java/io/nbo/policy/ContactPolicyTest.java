@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.context.KeySchema;
 import io.nbo.context.RedisConnection;
+import io.nbo.testing.CouponRules;
 import io.nbo.testing.Customers;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,46 +40,9 @@ import org.junit.jupiter.api.Test;
 class ContactPolicyTest {
 
     /** The demo rules, plus an offer that only the request {@code test: global} makes eligible, with a global cap of 2. */
-    public static class PolicyRules implements QuarkusTestProfile {
-        // A fixed path: this class is loaded by both the test's and the application's class loader.
-        static final Path DIR = Path.of("target", "rules-policy-test").toAbsolutePath();
-
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                io.nbo.testing.RuleSets.copyOfRulesFolder(DIR);
-                Files.writeString(DIR.resolve("offers.yaml"), Files.readString(DIR.resolve("offers.yaml")) + """
-
-                          - id: policy-test-coupon
-                            name: A coupon with two servings in all
-                            group: policy-test
-                            value: 1000.0
-                            channels:
-                              web: {headline: "Coupon", body: "Two in all."}
-                        """);
-                Files.writeString(DIR.resolve("zz-policy-test.drl"), """
-                        package rules;
-                        import io.nbo.model.*;
-
-                        rule "Policy test offers the coupon"
-                        when
-                            $r : Result()
-                            Request(attr("test") == "global")
-                            $o : Offer(id == "policy-test-coupon")
-                        then
-                            $r.eligible($o, "test");
-                        end
-                        """);
-                Files.writeString(DIR.resolve("policies.yaml"), Files.readString(DIR.resolve("policies.yaml")) + """
-                          - name: policy-test-coupons
-                            offer: policy-test-coupon
-                            max: 2
-                        """);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            // Generous timeouts: these tests are about policies, not about a slow machine.
-            return Map.of("nbo.rules.dir", DIR.toString(), "nbo.redis.timeout", "5s", "nbo.rules.time-budget", "5s");
+    public static class PolicyRules extends CouponRules {
+        public PolicyRules() {
+            super("rules-policy-test");
         }
     }
 

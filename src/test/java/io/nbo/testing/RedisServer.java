@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -18,12 +19,14 @@ public final class RedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean durable;
+    private final List<String> extra;
     private Process process;
 
-    private RedisServer(int port, Path dir, boolean durable) {
+    private RedisServer(int port, Path dir, boolean durable, List<String> extra) {
         this.port = port;
         this.dir = dir;
         this.durable = durable;
+        this.extra = extra;
     }
 
     /** Starts a server on a free port and waits until it answers. */
@@ -37,8 +40,25 @@ public final class RedisServer implements AutoCloseable {
      * {@link #restart()}.
      */
     public static RedisServer start(boolean durable) {
+        return start(durable, List.of());
+    }
+
+    /**
+     * Starts an empty server in cluster mode, not yet part of a cluster ({@link RedisCluster} joins
+     * them): its cluster bus on a second free port, its node table in its own temporary folder.
+     */
+    static RedisServer startClusterNode() {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"), durable);
+            return start(false, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+                    "--cluster-port", String.valueOf(freePort()), "--cluster-node-timeout", "2000"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    private static RedisServer start(boolean durable, List<String> extra) {
+        try {
+            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"), durable, extra);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -47,9 +67,10 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
-                "--dir", dir.toString(), "--protected-mode", "no");
+                "--dir", dir.toString(), "--protected-mode", "no"));
+        command.addAll(extra);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
@@ -132,7 +153,7 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static void sleep(long ms) {
+    static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
