@@ -7,7 +7,10 @@ import io.nbo.context.KeySchema;
 import io.nbo.model.Cart;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -30,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** {@code /v1/customers/{id}}: upsert, read and delete a customer's context. */
 @Path("/v1/customers/{id}")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class CustomerResource {
 
     /** A customer as the API shows it. */
@@ -42,6 +46,9 @@ public class CustomerResource {
 
     private final CustomerContextRepository customers;
     private final CustomerDataValidator validator;
+    // A field, not a constructor argument, so this resource's constructor stays as it is.
+    @Inject
+    Audited audit;
 
     public CustomerResource(CustomerContextRepository customers, CustomerDataValidator validator) {
         this.customers = customers;
@@ -92,12 +99,12 @@ public class CustomerResource {
     @APIResponse(responseCode = "404", description = "Nothing stored for this id")
     public Uni<Response> delete(@PathParam("id") String id) {
         checkId(id);
-        return Uni.createFrom().completionStage(() -> customers.delete(id)).map(deleted -> {
+        return audit.customerDeletion(id, Uni.createFrom().completionStage(() -> customers.delete(id)).map(deleted -> {
             if (!deleted) {
                 throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no customer " + id));
             }
             return Response.noContent().build();
-        });
+        }));
     }
 
     private static void checkId(String id) {
