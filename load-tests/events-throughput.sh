@@ -45,7 +45,7 @@ for n in range(1, int(sys.argv[1]) + 1):
     sys.stdout.write(cmd("SET", "nbo:{p:%04d}:d:dec-%s" % (p, c), json.dumps(rec, separators=(",", ":")), "EX", "86400"))
 PY
 
-NBO_REDIS_URL="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$http_port NBO_RULES_WATCH_FOLDER=false \
+NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$http_port NBO_RULES_WATCH_FOLDER=false \
   java ${NBO_JAVA_OPTS:-} -jar target/quarkus-app/quarkus-run.jar >target/events-service.log 2>&1 &
 pid=$!
 for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -54,7 +54,7 @@ for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break;
 java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out "$out/customers.jsonl" >/dev/null
 java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" "$out/customers.jsonl" 2>/dev/null | sed -n 1p
 
-NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$out/rules" QUARKUS_HTTP_PORT=$http_port \
+NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$out/rules" QUARKUS_HTTP_PORT=$http_port \
   java -Xmx1g -XX:+UseG1GC -jar "$out/app/quarkus-run.jar" >"$out/service.log" 2>&1 &
 pid=$!
 for _ in $(seq 120); do curl -fs "$base/q/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

@@ -21,7 +21,7 @@ sleep 0.5
 java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out target/reload-customers.jsonl
 java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" target/reload-customers.jsonl 2>/dev/null | sed -n 1p
 
-NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$rules" QUARKUS_HTTP_PORT=$http_port \
+NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$rules" QUARKUS_HTTP_PORT=$http_port \
   java -jar target/quarkus-app/quarkus-run.jar >target/reload-service.log 2>&1 &
 pid=$!
 for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done

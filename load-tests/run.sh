@@ -127,7 +127,7 @@ start_service() {
   cli --scan --pattern 'nbo:{rules}:*' | while read -r k; do cli del "$k" >/dev/null; done
   echo "== service on $rs ($dir)"
   # shellcheck disable=SC2086
-  NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$dir" QUARKUS_HTTP_PORT=$http_port \
+  NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$dir" QUARKUS_HTTP_PORT=$http_port \
     NBO_BENCHMARK_FLOOR_ENABLED=true java $java_opts -jar "$out/app/quarkus-run.jar" >"$out/service-$rs.log" 2>&1 &
   pid=$!
   for _ in $(seq 600); do

@@ -68,28 +68,36 @@ say "loading $count demo customers"
 java -cp "$classpath" io.nbo.cli.NboCommand generate --count "$count" --seed 42 --out target/demo-customers.jsonl
 java -cp "$classpath" io.nbo.cli.NboCommand import --redis "$redis_url" target/demo-customers.jsonl 2>/dev/null | sed -n 1p
 
-# 4. The service, in the foreground so that Ctrl-C reaches it; once it is ready, say how to use it.
+# 4. An API key for the demo, with every role (NBO_DEMO_KEY to choose it; a new one each run otherwise).
+#    The service is given only its hash, as a real deployment would be.
+key="${NBO_DEMO_KEY:-$(java -cp "$classpath" io.nbo.cli.NboCommand keys new)}"
+keys_entry="$(printf '%s\n' "$key" | java -cp "$classpath" io.nbo.cli.NboCommand keys hash --name demo --roles channel+marketer+admin)"
+
+# 5. The service, in the foreground so that Ctrl-C reaches it; once it is ready, say how to use it.
 ready() { curl -fs "http://127.0.0.1:$port/q/health/ready" >/dev/null 2>&1; }
 (
   for _ in $(seq 120); do ready && break; sleep 0.5; done
   if ! ready; then say "the service is not ready after 60 s; see its log above (is port $port taken? set QUARKUS_HTTP_PORT)"; exit 1; fi
   cat <<MSG >&2
 
-nbo is running with the demo rule set and $count demo customers. Try:
+nbo is running with the demo rule set and $count demo customers. Every /v1 call needs the demo's
+API key (roles channel, marketer, admin) in X-API-Key:
+
+  KEY='$key'
 
   # a page view on the web: a Platinum member with an item left in the cart
-  curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' \\
+  curl -s localhost:$port/v1/decisions -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' \\
     -d '{"customerId": "demo-000001", "channel": "web", "placement": "home-hero", "limit": 1}'
 
   # the call center: the top 5 for a customer on the line, with reasons to read out
-  curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' \\
+  curl -s localhost:$port/v1/decisions -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' \\
     -d '{"customerId": "demo-000001", "channel": "call_center", "limit": 5}'
 
   # an anonymous visitor
-  curl -s localhost:$port/v1/decisions -H 'Content-Type: application/json' -d '{"channel": "web", "device": "mobile"}'
+  curl -s localhost:$port/v1/decisions -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' -d '{"channel": "web", "device": "mobile"}'
 
-  # the customer's stored context, the API description, health and metrics
-  curl -s localhost:$port/v1/customers/demo-000001
+  # the customer's stored context; the API description ("Authorize" with the key), health and metrics (open)
+  curl -s localhost:$port/v1/customers/demo-000001 -H "X-API-Key: \$KEY"
   open http://localhost:$port/q/swagger-ui   |   curl -s localhost:$port/q/health   |   curl -s localhost:$port/q/metrics
 
 Edit a file in rules/ and the next decisions use it within seconds. Ctrl-C stops nbo.
@@ -97,4 +105,4 @@ MSG
 ) &
 watcher=$!
 say "starting nbo on port $port"
-NBO_REDIS_URL="$redis_url" QUARKUS_HTTP_PORT="$port" java -jar target/quarkus-app/quarkus-run.jar || true
+NBO_SECURITY_KEYS="$keys_entry" NBO_REDIS_URL="$redis_url" QUARKUS_HTTP_PORT="$port" java -jar target/quarkus-app/quarkus-run.jar || true

@@ -8,7 +8,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model. */
+/** Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit}. */
 @AnalyzeClasses(packages = "io.nbo", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -29,6 +29,6 @@ class ArchitectureTest {
                     "io.nbo.context..", "io.nbo.offers..", "io.nbo.policy..", "io.nbo.cli..");
 
     @ArchTest
-    static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..")
+    static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.security..")
             .should().dependOnClassesThat().resideInAPackage("io.lettuce..");
 }

@@ -6,8 +6,10 @@ import io.nbo.context.StoredCustomer;
 import io.nbo.model.Channel;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetRegistry;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -55,7 +57,9 @@ public class BenchmarkResource {
         }
     }
 
+    // On the method, not the class: a class-level role would also guard the filter above, which runs for every request.
     @POST
+    @RolesAllowed(Roles.CHANNEL)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)

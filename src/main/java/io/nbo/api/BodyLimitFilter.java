@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.config.NboConfig;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -38,6 +39,10 @@ public class BodyLimitFilter {
     }
 
     void register(@Observes Router router) {
+        // A body sent without a length (chunked) is read here, up to the path's limit, before any endpoint sees it.
+        BodyHandler chunked = BodyHandler.create(false).setBodyLimit(limit);
+        BodyHandler chunkedRuleSet = BodyHandler.create(false).setBodyLimit(ruleSetLimit);
+        BodyHandler chunkedEvents = BodyHandler.create(false).setBodyLimit(eventsLimit);
         router.route().order(Integer.MIN_VALUE).handler(ctx -> {
             String length = ctx.request().getHeader("Content-Length");
             String path = ctx.request().path();
@@ -46,6 +51,16 @@ public class BodyLimitFilter {
             if (length != null && isOver(length, ruleSet ? ruleSetLimit : events ? eventsLimit : limit)) {
                 ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE)
                         .putHeader("Connection", "close").end(ruleSet ? ruleSetProblem : events ? eventsProblem : problem);
+            } else if (length == null && ctx.request().headers().contains("Transfer-Encoding", "chunked", true)) {
+                (ruleSet ? chunkedRuleSet : events ? chunkedEvents : chunked).handle(ctx);
+            } else {
+                ctx.next();
+            }
+        }).failureHandler(ctx -> {
+            if (ctx.statusCode() == 413 && !ctx.response().ended()) {
+                String p = ctx.request().path();
+                ctx.response().setStatusCode(413).putHeader("Content-Type", Problem.MEDIA_TYPE).putHeader("Connection", "close")
+                        .end(p.startsWith("/v1/rulesets") ? ruleSetProblem : p.equals("/v1/events") ? eventsProblem : problem);
             } else {
                 ctx.next();
             }

@@ -8,7 +8,10 @@ import io.nbo.context.PersonalDataRepository;
 import io.nbo.model.Cart;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -31,6 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** {@code /v1/customers/{id}}: upsert and read a customer's context; erase and export everything stored about them. */
 @Path("/v1/customers/{id}")
 @Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
 public class CustomerResource {
 
     /** A customer as the API shows it. */
@@ -48,6 +52,9 @@ public class CustomerResource {
     private final CustomerContextRepository customers;
     private final CustomerDataValidator validator;
     private final PersonalDataRepository personalData;
+    // A field, not a constructor argument, so this resource's constructor stays as it is.
+    @Inject
+    Audited audit;
 
     public CustomerResource(CustomerContextRepository customers, CustomerDataValidator validator, PersonalDataRepository personalData) {
         this.customers = customers;
@@ -103,12 +110,12 @@ public class CustomerResource {
     @APIResponse(responseCode = "503", description = "Redis is down or too slow; part may have been erased: DELETE again after Retry-After")
     public Uni<Erased> delete(@PathParam("id") String id) {
         checkId(id);
-        return Uni.createFrom().completionStage(() -> personalData.erase(id)).map(erasure -> {
+        return audit.customerDeletion(id, Uni.createFrom().completionStage(() -> personalData.erase(id)).map(erasure -> {
             if (erasure.removedNothing()) {
                 throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no customer " + id));
             }
             return new Erased(id, erasure.keys(), erasure.decisions(), erasure.streamEvents());
-        });
+        }));
     }
 
     @GET

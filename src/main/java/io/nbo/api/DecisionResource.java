@@ -5,7 +5,9 @@ import io.nbo.config.NboConfig;
 import io.nbo.decision.Decision;
 import io.nbo.decision.DecisionService;
 import io.nbo.model.Channel;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /v1/decisions}: the next best offers for a customer, now, on a channel. */
 @Path("/v1/decisions")
+@RolesAllowed(Roles.CHANNEL)
 public class DecisionResource {
 
     private final DecisionService decisions;

@@ -6,7 +6,9 @@ import io.nbo.events.EventService;
 import io.nbo.events.EventsNotStoredException;
 import io.nbo.events.Ingested;
 import io.nbo.events.InvalidEventsException;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,7 +35,9 @@ public class EventResource {
         this.events = events;
     }
 
+    // On the method, not the class: a class-level role would also wrap the exception mappers below.
     @POST
+    @RolesAllowed(Roles.CHANNEL)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Record events: offer responses and customer behaviour",

@@ -9,6 +9,11 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.nbo.api.Problem.FieldError;
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.context.RedisUnavailableException;
+import io.nbo.security.ApiKeyMechanism;
+import io.nbo.security.LogSafe;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -93,6 +98,23 @@ public class ProblemMapper {
         return Problem.unavailable("the customer store is unavailable; retry shortly");
     }
 
+    /** No API key, or one that is not configured: 401 with the challenge naming the header. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        String detail = e instanceof AuthenticationFailedException
+                ? "the API key in " + ApiKeyMechanism.HEADER + " is not valid"
+                : "send an API key with a role allowed here in the " + ApiKeyMechanism.HEADER + " header";
+        return Response.fromResponse(new Problem("https://nbo.dev/problems/unauthenticated", "Unauthorized", 401, detail, null, null)
+                .toResponse()).header("WWW-Authenticate", ApiKeyMechanism.CHALLENGE).build();
+    }
+
+    /** A valid key without a role this endpoint allows. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return new Problem("https://nbo.dev/problems/forbidden", "Forbidden", 403,
+                "this API key has no role allowed to call this endpoint", null, null).toResponse();
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         Response.Status status = Response.Status.fromStatusCode(e.getResponse().getStatus());
@@ -107,7 +129,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         String id = UUID.randomUUID().toString();
-        LOG.errorf(e, "unexpected error %s", id);
+        // The message may quote stored data or a body; the class and stack trace find the code.
+        LOG.errorf(LogSafe.redact(e), "unexpected error %s", id);
         return new Problem("about:blank", "Internal Server Error", 500,
                 "an unexpected error occurred; quote " + id + " when reporting it", null, null).toResponse();
     }

@@ -5,7 +5,9 @@ import io.nbo.events.EventReader;
 import io.nbo.events.EventService;
 import io.nbo.events.OfferReport;
 import io.nbo.model.Channel;
+import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code GET /v1/reports/offers}: how each offer did per channel and rule-set version over a range of days. */
 @Path("/v1/reports/offers")
+@RolesAllowed(Roles.MARKETER)
 public class ReportResource {
 
     /** The longest range one report may cover, in days. */

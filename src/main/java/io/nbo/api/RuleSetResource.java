@@ -3,12 +3,15 @@ package io.nbo.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.api.Problem.FieldError;
+import io.nbo.audit.AuditLog;
 import io.nbo.model.SourceError;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetDiff;
 import io.nbo.rules.RuleSetRegistry;
 import io.nbo.rules.RuleSetStore;
+import io.nbo.security.Roles;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -39,6 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/v1/rulesets")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.MARKETER)
 public class RuleSetResource {
 
     static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
@@ -89,10 +93,13 @@ public class RuleSetResource {
     private final RuleSetStore store;
     private final ObjectMapper json;
 
-    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, ObjectMapper json) {
+    private final Audited audit;
+
+    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, ObjectMapper json, Audited audit) {
         this.registry = registry;
         this.store = store;
         this.json = json;
+        this.audit = audit;
     }
 
     @POST
@@ -117,9 +124,14 @@ public class RuleSetResource {
     public Response publish(@Valid @NotNull Publication body) {
         try {
             RuleSetRegistry.Activated published = registry.publish(body.files(), body.author(), body.message());
+            audit.ruleSet(AuditLog.PUBLISH, published.ruleSet().version(), "ok");
             return Response.status(Response.Status.CREATED).entity(ActivatedView.of(published)).build();
         } catch (RuleSetRegistry.RefusedException e) {
+            audit.ruleSet(AuditLog.PUBLISH, e.validation().version(), "refused");
             throw refused("the rule set was not published", e.validation());
+        } catch (RuntimeException e) {
+            audit.ruleSet(AuditLog.PUBLISH, null, "failed");
+            throw e;
         }
     }
 
@@ -135,6 +147,7 @@ public class RuleSetResource {
 
     @GET
     @Path("/active")
+    @RolesAllowed({Roles.MARKETER, Roles.ADMIN})
     @Operation(summary = "The version serving now on this replica, and the last refused change")
     public ActiveView active() {
         RuleSet current = registry.active();
@@ -150,6 +163,7 @@ public class RuleSetResource {
 
     @GET
     @Path("/replicas")
+    @RolesAllowed({Roles.MARKETER, Roles.ADMIN})
     @Operation(summary = "The replicas sharing this Redis, the version each serves, and when each last reported",
             description = "A replica reports every nbo.rules.poll-interval; live means seen within three of those. "
                     + "A publish waits for the live ones to compile the new version.")
@@ -196,11 +210,18 @@ public class RuleSetResource {
             description = "Like a publish: every live replica compiles the version (or has it still), then it is made active.")
     @APIResponse(responseCode = "404", description = "No such version")
     public ActivatedView activate(@PathParam("version") String version, @Valid @NotNull Activation body) {
+        checkVersion(version);
         try {
-            return ActivatedView.of(registry.rollback(checkVersion(version), body.author(), body.message())
+            ActivatedView activated = ActivatedView.of(registry.rollback(version, body.author(), body.message())
                     .orElseThrow(() -> notFound(version)));
+            audit.ruleSet(AuditLog.ACTIVATE, version, "ok");
+            return activated;
         } catch (RuleSetRegistry.RefusedException e) {
+            audit.ruleSet(AuditLog.ACTIVATE, version, "refused");
             throw refused("version " + version + " no longer compiles and was not activated", e.validation());
+        } catch (RuntimeException e) {
+            audit.ruleSet(AuditLog.ACTIVATE, version, e instanceof ProblemException p ? Audited.outcome(p.problem().status()) : "failed");
+            throw e;
         }
     }
 

@@ -6,7 +6,9 @@ import io.nbo.decision.SimulationJobs.Job;
 import io.nbo.model.Channel;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetRegistry;
+import io.nbo.security.Roles;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -36,6 +38,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/v1/rulesets/simulations")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
+@RolesAllowed(Roles.MARKETER)
 public class SimulationResource {
 
     /** The most customers one API simulation may take; the CLI has no such limit. */

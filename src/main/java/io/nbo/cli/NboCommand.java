@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
  * java -cp "..." io.nbo.cli.NboCommand validate rules
  * java -cp "..." io.nbo.cli.NboCommand test rules
  * java -cp "..." io.nbo.cli.NboCommand simulate --sample 10000 --channel web candidate-rules/
+ * java -cp "..." io.nbo.cli.NboCommand keys new | tee key.txt | java -cp "..." io.nbo.cli.NboCommand keys hash --name web --roles channel
  * java -cp "..." io.nbo.cli.NboCommand help import
  * </pre>
  *
@@ -59,6 +60,7 @@ public final class NboCommand implements Runnable {
                 .addSubcommand("validate", new RulesCommands.Validate())
                 .addSubcommand("test", new RulesCommands.Test())
                 .addSubcommand("simulate", new SimulateCommand(env))
+                .addSubcommand("keys", new KeysCommand(stdin))
                 .setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageProblem) {
@@ -76,6 +78,6 @@ public final class NboCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test or simulate");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test, simulate or keys");
     }
 }

@@ -24,6 +24,10 @@ public interface NboConfig {
 
     Benchmark benchmark();
 
+    Security security();
+
+    Audit audit();
+
     /** HTTP API limits. */
     interface Api {
         /** Largest request body, except rule-set uploads (up to quarkus.http.limits.max-body-size). Default 256K. */
@@ -256,5 +260,35 @@ public interface NboConfig {
          */
         @WithDefault("false")
         boolean floorEnabled();
+    }
+
+    /** Who may call what: API keys with roles ({@code channel}, {@code marketer}, {@code admin}, {@code metrics}). */
+    interface Security {
+        /**
+         * Whether every {@code /v1} endpoint needs an API key in {@code X-API-Key} with the endpoint's role.
+         * Off, every caller may call everything (for tests and local experiments only). Default true.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * The API keys, as {@code NAME:ROLE[+ROLE...]:SHA256HEX} entries separated by commas, spaces or
+         * new lines, e.g. {@code web:channel:9f86d0...,ops:admin+marketer:2c26b4...}; the hash is the
+         * SHA-256 of the key, in hex ({@code nbo keys hash}). One string, so that a single environment
+         * variable from a Kubernetes Secret carries them all. Default: none (every protected call is 401).
+         */
+        java.util.Optional<String> keys();
+
+        /** Whether {@code /q/metrics} also needs a key with the role {@code metrics} or {@code admin}. Default false. */
+        @WithDefault("false")
+        boolean protectMetrics();
+    }
+
+    /** The audit log of rule-set publishes and activations and customer deletions. */
+    interface Audit {
+        /** Entries kept in the Redis stream {@code nbo:{audit}:log} (about, trimmed approximately); the log category keeps all. Default 100000. */
+        @WithDefault("100000")
+        @Min(1)
+        long maxEntries();
     }
 }

@@ -3,6 +3,7 @@ package io.nbo.decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
+import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.StoredCustomer;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
@@ -11,6 +12,7 @@ import io.nbo.model.Customer;
 import io.nbo.model.Request;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetRegistry;
+import io.nbo.security.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -93,7 +95,7 @@ public class DecisionService {
         }
         return read.handle((stored, error) -> {
             if (error != null) {
-                LOG.warnf("customer context unavailable, deciding without it: %s", rootMessage(error));
+                LOG.warnf("customer context unavailable, deciding without it: %s", logSafe(error));
                 return new Loaded(Customer.unknown(customerId, now), null,
                         new Notice("context_unavailable", "customer data could not be read in time; decided on the request context alone"), true);
             }
@@ -138,7 +140,8 @@ public class DecisionService {
             out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now, journeyOffer(loaded, ruleSet, now));
         } catch (RuntimeException e) {
             // A rule that throws must not turn into a 500 for the channel.
-            LOG.errorf(e, "rule set %s failed to evaluate", ruleSet.version());
+            // Without the message: a rule's exception can quote the customer's data.
+            LOG.errorf(LogSafe.redact(e), "rule set %s failed to evaluate", ruleSet.version());
             notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
             out = DecisionEngine.Outcome.none();
             rulesFailed = true;
@@ -209,6 +212,12 @@ public class DecisionService {
         for (RankedOffer offer : decision.offers()) {
             meters.served(offer.offerId(), offer.channel());
         }
+    }
+
+    /** A Redis failure's message (ours: address and Lettuce's reason); of anything else, such as stored data that does not decode, only the classes. */
+    private static String logSafe(Throwable error) {
+        Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+        return t instanceof RedisUnavailableException ? t.getMessage() : LogSafe.describe(t);
     }
 
     private static String rootMessage(Throwable e) {

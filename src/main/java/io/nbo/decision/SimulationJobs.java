@@ -7,6 +7,7 @@ import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.model.Channel;
 import io.nbo.rules.RuleSet;
+import io.nbo.security.LogSafe;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -197,7 +198,8 @@ public class SimulationJobs {
             handle.whileRunning(j -> j.ended(State.FAILED, clock.instant(), "stopped: the service is shutting down"));
         } catch (Exception e) {
             String why = describe(e);
-            LOG.warnf("simulation %s failed: %s", handle.view.get().id(), why);
+            // The job shows the reason to its marketer; the log only the classes, as the message may quote a customer's data.
+            LOG.warnf("simulation %s failed: %s", handle.view.get().id(), LogSafe.describe(e));
             handle.whileRunning(j -> j.ended(State.FAILED, clock.instant(), why));
         } finally {
             handle.whileRunning(j -> j.ended(State.FAILED, clock.instant(), "stopped unexpectedly; see the log"));

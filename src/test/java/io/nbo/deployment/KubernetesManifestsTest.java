@@ -63,12 +63,8 @@ class KubernetesManifestsTest {
             "apps/v1/Deployment", V1Deployment.class,
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
             "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class);
-    /**
-     * Names the manifests use that the README configuration table does not have yet, each waiting
-     * for a change being made beside this one: the callers' API keys (NBO_SECURITY_*) and the Redis
-     * Cluster switch. Remove a name once its row is in the table.
-     */
-    static final Set<String> PENDING = Set.of("NBO_API_KEYS", "NBO_REDIS_CLUSTER");
+    /** Names the manifests may use before the README configuration table has them (none now). */
+    static final Set<String> PENDING = Set.of();
     /** The largest ConfigMap the API server stores (data and metadata together). */
     static final int CONFIG_MAP_LIMIT = 1024 * 1024;
 
@@ -254,7 +250,7 @@ class KubernetesManifestsTest {
     @Test
     void theCommittedSecretHoldsOnlyPlaceholders() {
         JsonNode data = only("Secret").path("stringData");
-        assertThat(data.fieldNames()).toIterable().containsExactlyInAnyOrder("NBO_REDIS_URL", "NBO_API_KEYS");
+        assertThat(data.fieldNames()).toIterable().containsExactlyInAnyOrder("NBO_REDIS_URL", "NBO_SECURITY_KEYS");
         data.forEach(v -> assertThat(v.asText()).contains("REPLACE-ME"));
     }
 

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 class TwoReplicasIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    /** The packaged app runs with access control on; its one key comes in through the environment, as from a Kubernetes Secret. */
+    static final String KEY = io.nbo.security.ApiKeys.newKey();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     static RedisServer redis;
     static Replica a;
@@ -63,6 +65,7 @@ class TwoReplicasIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("NBO_REDIS_URL", redis.url());
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        pb.environment().put("NBO_SECURITY_KEYS", "probe:admin:" + "0".repeat(64) + ",it:marketer+channel:" + io.nbo.security.ApiKeys.hash(KEY));
         pb.environment().putAll(env);
         return new Replica(pb.start(), port, log);
     }
@@ -97,13 +100,14 @@ class TwoReplicasIT {
     }
 
     static JsonNode get(Replica r, String path) throws Exception {
-        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(r.url(path))).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(r.url(path))).header("X-API-Key", KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(path).isEqualTo(200);
         return JSON.readTree(res.body());
     }
 
     static HttpResponse<String> post(Replica r, String path, Object body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(r.url(path))).header("Content-Type", "application/json")
+        return HTTP.send(HttpRequest.newBuilder(URI.create(r.url(path))).header("Content-Type", "application/json").header("X-API-Key", KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -124,6 +128,20 @@ class TwoReplicasIT {
             Thread.sleep(10);
         }
         return Duration.between(start, Instant.now());
+    }
+
+    @Test
+    void theKeysComeFromTheEnvironment() throws Exception {
+        HttpResponse<String> without = HTTP.send(HttpRequest.newBuilder(URI.create(a.url("/v1/rulesets/active"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(without.statusCode()).isEqualTo(401);
+        assertThat(without.headers().firstValue("WWW-Authenticate")).contains("ApiKey header=\"X-API-Key\"");
+        assertThat(without.body()).contains("\"status\":401");
+        assertThat(get(a, "/v1/rulesets/active").get("version").asText()).matches("[0-9a-f]{12}");
+        HttpResponse<String> wrongRole = HTTP.send(HttpRequest.newBuilder(URI.create(a.url("/v1/audit"))).header("X-API-Key", KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(wrongRole.statusCode()).isEqualTo(403);
+        assertThat(Files.readString(a.log())).doesNotContain(KEY).doesNotContain(io.nbo.security.ApiKeys.hash(KEY));
     }
 
     @Test

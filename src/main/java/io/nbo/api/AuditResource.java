@@ -1,0 +1,35 @@
+package io.nbo.api;
+
+import io.nbo.audit.AuditLog;
+import io.nbo.security.Roles;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** {@code GET /v1/audit}: rule-set publishes and activations and customer deletions, newest first. */
+@Path("/v1/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed(Roles.ADMIN)
+public class AuditResource {
+
+    private final AuditLog audit;
+
+    public AuditResource(AuditLog audit) {
+        this.audit = audit;
+    }
+
+    @GET
+    @Operation(summary = "The audit log, newest first",
+            description = "Who (the API key's name) published or activated which rule-set version, or deleted a customer "
+                    + "(named by the SHA-256 of the id), when, and the outcome. limit: 1-1000, default 100.")
+    public Uni<List<AuditLog.Entry>> recent(@QueryParam("limit") Integer limit) {
+        int n = limit == null ? 100 : Math.max(1, Math.min(limit, 1000));
+        return Uni.createFrom().completionStage(() -> audit.recent(n));
+    }
+}

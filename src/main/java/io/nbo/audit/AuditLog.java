@@ -1,0 +1,119 @@
+package io.nbo.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.lettuce.core.Limit;
+import io.lettuce.core.Range;
+import io.lettuce.core.StreamMessage;
+import io.lettuce.core.XAddArgs;
+import io.nbo.config.NboConfig;
+import io.nbo.context.RedisConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import org.jboss.logging.Logger;
+
+/**
+ * Who published or activated a rule set, or deleted a customer, when, and how it ended. Each entry is
+ * one JSON line in the log category {@code nbo.audit} (for the log pipeline, which keeps them all) and
+ * one entry of the capped Redis stream {@code nbo:{audit}:log} (read back by {@code GET /v1/audit}).
+ * The actor is a key's name, never a key; a customer is named by the SHA-256 of the id, never the id.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    /** The Redis stream, under one hash tag so it lives on one Redis Cluster slot. */
+    public static final String STREAM = "nbo:{audit}:log";
+    public static final String PUBLISH = "ruleset.publish";
+    public static final String ACTIVATE = "ruleset.activate";
+    public static final String CUSTOMER_DELETE = "customer.delete";
+
+    private static final Logger AUDIT = Logger.getLogger("nbo.audit");
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
+    /** One audited action; {@code id} is the stream entry's id (null before it is stored). */
+    public record Entry(String id, Instant at, String actor, String action, String target, String outcome) {
+    }
+
+    private final RedisConnection redis;
+    private final ObjectMapper json;
+    private final long maxEntries;
+    private final Clock clock;
+
+    public AuditLog(RedisConnection redis, ObjectMapper json, NboConfig config) {
+        this.redis = redis;
+        this.json = json;
+        this.maxEntries = config.audit().maxEntries();
+        this.clock = Clock.systemUTC();
+    }
+
+    /**
+     * Writes the entry to the log, then to Redis. Never fails: an entry Redis cannot take is still in
+     * the log, with a warning.
+     *
+     * @param target what was acted on: {@code version VERSION}, or {@link #customer(String)}
+     * @param outcome {@code ok}, {@code refused}, {@code not_found}, {@code invalid} or {@code failed}
+     */
+    public CompletionStage<Void> record(String actor, String action, String target, String outcome) {
+        Entry entry = new Entry(null, clock.instant(), actor, action, target, outcome);
+        String line;
+        try {
+            line = json.writeValueAsString(new Line(entry.at().toString(), actor, action, target, outcome));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an audit entry is plain text", e);
+        }
+        AUDIT.info(line);
+        String stored = line;
+        return redis.guarded(() -> redis.commands().xadd(STREAM, XAddArgs.Builder.maxlen(maxEntries).approximateTrimming(), Map.of("e", stored)))
+                .handle((id, error) -> {
+                    if (error != null) {
+                        LOG.warnf("audit entry not stored in Redis (it is in the nbo.audit log): %s", error.getMessage());
+                    }
+                    return null;
+                });
+    }
+
+    /** The newest entries first, at most {@code limit}. */
+    public CompletionStage<List<Entry>> recent(int limit) {
+        return redis.guarded(() -> redis.commands().xrevrange(STREAM, Range.unbounded(), Limit.from(limit)))
+                .thenApply(messages -> {
+                    List<Entry> out = new ArrayList<>();
+                    for (StreamMessage<String, String> m : messages) {
+                        try {
+                            Line l = json.readValue(m.getBody().get("e"), Line.class);
+                            out.add(new Entry(m.getId(), Instant.parse(l.at()), l.actor(), l.action(), l.target(), l.outcome()));
+                        } catch (JsonProcessingException | RuntimeException e) {
+                            out.add(new Entry(m.getId(), null, null, null, null, "unreadable"));
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    /** How a customer is named in the audit log: {@code customer sha256:HEX} of the id, never the id itself. */
+    public static String customer(String customerId) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(customerId.getBytes(StandardCharsets.UTF_8));
+            return "customer sha256:" + HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    /** How a rule-set version is named: {@code version VERSION}, or {@code version unknown} when it did not compile far enough to have one. */
+    public static String version(String version) {
+        return "version " + (version == null ? "unknown" : version);
+    }
+
+    /** The JSON line, fields in this order. */
+    record Line(String at, String actor, String action, String target, String outcome) {
+    }
+}
