@@ -1,5 +1,6 @@
 package io.nbo.api;
 
+import static io.nbo.testing.Api.decide;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -27,10 +28,6 @@ class DecisionResourceTest {
         given().contentType(ContentType.JSON).body(Customers.noConsent()).put("/v1/customers/t-noconsent").then().statusCode(200);
     }
 
-    static JsonPath decide(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/v1/decisions")
-                .then().statusCode(200).contentType(ContentType.JSON).extract().jsonPath();
-    }
 
     @Test
     void aKnownCustomerGetsRankedOffersWithChannelScorePartsAndReasons() {

@@ -44,12 +44,12 @@ class OverloadTest {
     static final int BURST = 24;
     static final int BATCH_BURST = 6;
 
-    /** Small limits, a command timeout longer than the stall, and no breaker, so only the limits act. */
+    /** Small limits, command and event timeouts longer than the stall, and no breaker, so only the limits act. */
     public static class SmallLimits implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("nbo.overload.max-decisions", String.valueOf(DECISION_LIMIT), "nbo.overload.max-event-batches", String.valueOf(BATCH_LIMIT),
-                    "nbo.redis.timeout", "6s", "nbo.redis.breaker.enabled", "false");
+                    "nbo.redis.timeout", "6s", "nbo.events.timeout", "6s", "nbo.redis.breaker.enabled", "false");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.nbo.context;
 
+import static io.nbo.testing.Api.decide;
+import static io.nbo.testing.Api.store;
 import static io.nbo.testing.RuleSets.BESTSELLERS_FIRST;
 import static io.nbo.testing.RuleSets.activeVersion;
 import static io.restassured.RestAssured.given;
@@ -81,13 +83,7 @@ class RedisClusterTest {
         redis.close();
     }
 
-    static void store(String id) {
-        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/" + id).then().statusCode(200);
-    }
 
-    static JsonPath decide(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/v1/decisions").then().statusCode(200).extract().jsonPath();
-    }
 
     /** Keys stored on each master, by port. */
     static Map<Integer, Long> keysPerMaster() {

@@ -1,10 +1,9 @@
 package io.nbo.decision;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.KeySchema;
-import io.nbo.testing.Customers;
+import io.nbo.testing.Api;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServerResource;
 import io.nbo.testing.RuleSets;
@@ -12,7 +11,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,13 +63,12 @@ class FallbackOfferTest {
     }
 
     static JsonPath decide() {
-        return given().contentType(ContentType.JSON).body(Map.of("customerId", "t-fallback", "channel", "web"))
-                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+        return Api.decide(Map.of("customerId", "t-fallback", "channel", "web"));
     }
 
     @Test
     void theFallbackIsServedThroughTheContactPoliciesWhileRedisAnswers() throws Exception {
-        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/t-fallback").then().statusCode(200);
+        Api.store("t-fallback");
         for (int i = 0; i < 3; i++) {
             JsonPath d = decide();
             assertThat(d.getList("offers.offerId")).containsExactly("bestsellers-discovery");

@@ -10,12 +10,12 @@ import io.lettuce.core.StreamMessage;
 import io.nbo.context.KeySchema;
 import io.nbo.testing.Customers;
 import io.nbo.testing.Events;
+import io.nbo.testing.DurableRedis;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServer;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.net.URI;
@@ -46,21 +46,8 @@ import org.junit.jupiter.api.Test;
  * Redis' return decisions are whole again, without a restart.
  */
 @QuarkusTest
-@TestProfile(RedisFaultTest.DurableRedis.class)
+@TestProfile(DurableRedis.class)
 class RedisFaultTest {
-
-    /** Its own application and a redis-server that keeps an AOF, so a kill loses nothing acknowledged. */
-    public static class DurableRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisServerResource.class, Map.of("durable", "true")));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     static final int CUSTOMERS = 20;
     static final int DECIDERS = 3;

@@ -3,6 +3,7 @@ package io.nbo.decision;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nbo.testing.Api;
 import io.nbo.testing.Customers;
 import io.nbo.testing.RedisServer;
 import io.nbo.testing.RedisServerResource;
@@ -40,8 +41,7 @@ class RedisOutageTest {
     }
 
     static JsonPath decide(String customerId) {
-        return given().contentType(ContentType.JSON).body(Map.of("customerId", customerId, "channel", "web", "limit", 3))
-                .post("/v1/decisions").then().statusCode(200).extract().jsonPath();
+        return Api.decide(Map.of("customerId", customerId, "channel", "web", "limit", 3));
     }
 
     static String breakerState() {
@@ -51,7 +51,7 @@ class RedisOutageTest {
 
     @Test
     void decisionsDegradeToTheFallbackOfferAndRecoverWithoutARestart() throws Exception {
-        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/t-outage").then().statusCode(200);
+        Api.store("t-outage");
         JsonPath healthy = decide("t-outage");
         assertThat(healthy.getBoolean("partial")).isFalse();
         assertThat(healthy.getBoolean("degraded")).isFalse();
@@ -106,7 +106,7 @@ class RedisOutageTest {
 
     @Test
     void aHangingRedisCostsADecisionAtMostItsTimeoutThenNothing() throws Exception {
-        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/t-hang").then().statusCode(200);
+        Api.store("t-hang");
         RedisServer redis = RedisServerResource.current();
         redis.freeze();
         try {

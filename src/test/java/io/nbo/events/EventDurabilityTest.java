@@ -7,11 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.nbo.context.KeySchema;
+import io.nbo.testing.DurableRedis;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServer;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -36,21 +36,8 @@ import org.junit.jupiter.api.Test;
  * match: nothing acknowledged is lost, nothing is applied twice.
  */
 @QuarkusTest
-@TestProfile(EventDurabilityTest.DurableRedis.class)
+@TestProfile(DurableRedis.class)
 class EventDurabilityTest {
-
-    /** Its own application and a redis-server that keeps an AOF, so a kill loses nothing acknowledged. */
-    public static class DurableRedis implements QuarkusTestProfile {
-        @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(RedisServerResource.class, Map.of("durable", "true")));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
-        }
-    }
 
     static final int BATCHES = 60;
     static final int PER_BATCH = 40;

@@ -1,5 +1,7 @@
 package io.nbo.policy;
 
+import static io.nbo.testing.Api.decide;
+import static io.nbo.testing.Api.store;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,13 +61,7 @@ class ContactPolicyTest {
         redis.close();
     }
 
-    static void store(String id) {
-        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/" + id).then().statusCode(200);
-    }
 
-    static JsonPath decide(Map<String, Object> body) {
-        return given().contentType(ContentType.JSON).body(body).post("/v1/decisions").then().statusCode(200).extract().jsonPath();
-    }
 
     static <T> List<T> concurrently(int n, Callable<T> call) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(n);

@@ -45,6 +45,7 @@ class AccessControlTest {
             Map.entry("GET /v1/customers/{id}", ADMIN),
             Map.entry("PUT /v1/customers/{id}", ADMIN),
             Map.entry("DELETE /v1/customers/{id}", ADMIN),
+            Map.entry("GET /v1/customers/{id}/export", ADMIN),
             Map.entry("GET /v1/audit", ADMIN),
             Map.entry("GET /v1/reports/offers", MARKETER),
             Map.entry("POST /v1/rulesets/validate", MARKETER),

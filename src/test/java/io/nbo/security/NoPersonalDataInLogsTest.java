@@ -77,7 +77,7 @@ class NoPersonalDataInLogsTest {
             as(AccessControlOn.CHANNEL_KEY).contentType(ContentType.JSON).body(Map.of("customerId", ID, "channel", "web"))
                     .post("/v1/decisions").then().statusCode(200);
 
-            as(AccessControlOn.ADMIN_KEY).delete("/v1/customers/" + ID).then().statusCode(204);
+            as(AccessControlOn.ADMIN_KEY).delete("/v1/customers/" + ID).then().statusCode(200);
 
             String all = logs.all();
             assertThat(logs.lines()).as("something was logged (the failures and the audit), so the capture works").isNotEmpty();
