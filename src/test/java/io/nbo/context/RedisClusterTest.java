@@ -130,7 +130,7 @@ class RedisClusterTest {
     @Test
     void aBatchOfEventsAcrossMastersIsAppliedOnceAttributedAndInTheStreamsEvenAfterTheScriptsAreFlushed() throws Exception {
         List<String> customers = IntStream.range(0, 12).mapToObj(i -> "events-" + i).toList();
-        customers.forEach(RedisClusterTest::store);
+        customers.forEach(io.nbo.testing.Api::store);
         assertThat(customers.stream().map(c -> SlotHash.getSlot(KeySchema.events(c))).map(RedisClusterTest::mastersHolding)
                 .collect(Collectors.toSet())).as("the batch's partitions live on several masters").hasSizeGreaterThan(1);
         JsonPath decision = decide(Map.of("customerId", "events-0", "channel", "web"));

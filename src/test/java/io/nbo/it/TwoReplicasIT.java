@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two real nbo processes (the packaged application) on one Redis. Replica A watches a rules folder;
  * replica B only follows the store. A publish to either is compiled on both first, then reaches
- * the other within a second of being made active.
+ * the other within a second of being made active. {@link TwoReplicasOnClusterIT} runs the same on
+ * a Redis Cluster.
  */
 class TwoReplicasIT {
 
@@ -34,7 +35,9 @@ class TwoReplicasIT {
     /** The packaged app runs with access control on; its one key comes in through the environment, as from a Kubernetes Secret. */
     static final String KEY = io.nbo.security.ApiKeys.newKey();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    static RedisServer redis;
+    /** The Redis (or Redis Cluster) the replicas share, and how they are told where it is. */
+    static AutoCloseable store;
+    static Map<String, String> storeEnv;
     static Replica a;
     static Replica b;
 
@@ -47,7 +50,14 @@ class TwoReplicasIT {
 
     @BeforeAll
     static void startTwoReplicas() throws Exception {
-        redis = RedisServer.start();
+        RedisServer redis = RedisServer.start();
+        startReplicas(redis, Map.of("NBO_REDIS_URL", redis.url()));
+    }
+
+    /** Starts replica A (watching a copy of rules/) and B (following the store) on {@code shared}. */
+    static void startReplicas(AutoCloseable shared, Map<String, String> env) throws Exception {
+        store = shared;
+        storeEnv = env;
         Path rules = io.nbo.testing.RuleSets.copyOfRulesFolder(Path.of("target", "it-rules"));
         a = start("a", Map.of("NBO_RULES_DIR", rules.toAbsolutePath().toString()));
         awaitReady(a);
@@ -63,7 +73,7 @@ class TwoReplicasIT {
         Path log = Path.of("target", "it-replica-" + name + ".log");
         ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-jar", "target/quarkus-app/quarkus-run.jar")
                 .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("NBO_REDIS_URL", redis.url());
+        pb.environment().putAll(storeEnv);
         pb.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
         pb.environment().put("NBO_SECURITY_KEYS", "probe:admin:" + "0".repeat(64) + ",it:marketer+channel:" + io.nbo.security.ApiKeys.hash(KEY));
         pb.environment().putAll(env);
@@ -94,8 +104,12 @@ class TwoReplicasIT {
                 r.process().destroy();
             }
         }
-        if (redis != null) {
-            redis.close();
+        if (store != null) {
+            try {
+                store.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 
