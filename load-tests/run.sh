@@ -5,7 +5,7 @@
 # table of load-tests/README.md from what the runs measured. Traffic goes to 127.0.0.1 only; every
 # phase is bounded in time, and everything started here is stopped on exit.
 #
-#   load-tests/run.sh [all | page-view | call-center | events | publish | capacity | scale ...]
+#   load-tests/run.sh [all | page-view | call-center | events | publish | capacity | scale | overload ...]
 #   (a scenario may name its own arrival rate: page-view@3000)
 #
 #   NBO_CUSTOMERS  demo customers imported (1000000); the generated file is kept in target/load-tests/
@@ -17,6 +17,7 @@
 #   LADDER         higher arrival rates of page-view on the demo set in `all`, to find where p99 passes 5 ms ("2000 3000")
 #   CONCURRENCY    in-flight requests of the capacity phases (16); ROUNDS floor/decision pairs (2)
 #   PUBLISHES      rule sets published during `publish` (3)
+#   OVERLOAD_RATE  arrival rate of `overload`'s overload phase, between phases at RATE (14400: 3 x a 4,800/s capacity)
 #   RULE_SETS      rule sets for the scenarios named (demo); `all` runs its own matrix (README)
 #   NBO_JAVA_OPTS  the service's JVM options (-Xmx2g)
 #   REDIS_PORT, HTTP_PORT (6401, 8101); SKIP_BUILD=1 uses the last build; TABLE=0 leaves README.md alone
@@ -25,7 +26,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 customers="${NBO_CUSTOMERS:-1000000}"; seed="${NBO_SEED:-42}"
 rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-200}"; ladder="${LADDER-2000 3000}"
-concurrency="${CONCURRENCY:-16}"; rounds="${ROUNDS:-2}"; publishes="${PUBLISHES:-3}"
+concurrency="${CONCURRENCY:-16}"; rounds="${ROUNDS:-2}"; publishes="${PUBLISHES:-3}"; overload_rate="${OVERLOAD_RATE:-14400}"
 redis_port="${REDIS_PORT:-6401}"; http_port="${HTTP_PORT:-8101}"; java_opts="${NBO_JAVA_OPTS:--Xmx2g}"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(all)
 for tool in redis-server redis-cli jq jcmd curl; do
@@ -154,7 +155,8 @@ simulation_of() {
   case "$1" in
     page-view | scale) echo PageViewSimulation ;; call-center) echo CallCenterSimulation ;;
     events) echo EventsMixedSimulation ;; publish) echo PublishUnderLoadSimulation ;; capacity) echo CapacitySimulation ;;
-    *) echo "unknown scenario $1 (page-view, call-center, events, publish, capacity, scale)" >&2; exit 2 ;;
+    overload) echo OverloadSimulation ;;
+    *) echo "unknown scenario $1 (page-view, call-center, events, publish, capacity, scale, overload)" >&2; exit 2 ;;
   esac
 }
 
@@ -168,7 +170,7 @@ run_scenario() {
   local props=(-Dgatling.simulationClass="io.nbo.loadtests.$sim" -Dnbo.baseUrl="http://127.0.0.1:$http_port"
     -Dnbo.rate="$r" -Dnbo.warmup="$warmup" -Dnbo.duration="$duration" -Dnbo.customers="$customers" -Dnbo.seed="$seed"
     -Dnbo.concurrency="$concurrency" -Dnbo.rounds="$rounds" -Dnbo.publishes="$publishes" -Dnbo.floor="$floor"
-    -Dnbo.rulesDir="$dir" -Dnbo.statsOut="$out/stats-$label.json")
+    -Dnbo.rulesDir="$dir" -Dnbo.statsOut="$out/stats-$label.json" -Dnbo.overloadRate="$overload_rate")
   # The generated rule sets' requests name their placements and campaigns (RuleSetGenerator's pools).
   [ -z "$n" ] || props+=(-Dnbo.placements=$(( n / 25 > 3 ? n / 25 : 3 )) -Dnbo.campaigns=$(( n / 50 > 5 ? n / 50 : 5 )))
   # Each scenario starts with every global cap's inventory full (black-friday-30 takes 100,000 servings,

@@ -26,6 +26,14 @@ def closed_rate($p): if . == null then null else .ok / ($p.rounds * $p.phaseSeco
       events: (if $s.requests.events then $s.requests.events | {batches: .requests, failed, p50Ms, p99Ms, p999Ms,
                batchesPerSecond: (span_rate | round)} else null end),
       publishes: (if $s.requests.publish then $s.requests.publish | {published: .ok, failed, p50Ms, maxMs} else null end),
+      overload: (if $s.scenario == "overload" then
+                   {shed: ($s.requests.shed.requests // 0),
+                    shedFraction: (($s.requests.shed.requests // 0) / ((($s.requests.shed.requests // 0) + $d.requests) | if . == 0 then 1 else . end) | round3),
+                    shedP50Ms: $s.requests.shed.p50Ms, shedP99Ms: $s.requests.shed.p99Ms, shedMaxMs: $s.requests.shed.maxMs,
+                    before: ($s.requests.before | {requests, failed, p50Ms, p99Ms, maxMs}),
+                    after: ($s.requests.after | {requests, failed, p50Ms, p99Ms, maxMs}),
+                    afterShed: ($s.requests["after-shed"].requests // 0)}
+                 else null end),
       heapUsedAfterGcBytes: $s.heapUsedAfterGcBytes, params: $s.params, report: $s.report}] as $scenarios
 | ($scenarios | map(select(.scenario == "scale")) | map({key: .ruleSet, value: .p50Ms}) | from_entries) as $scale
 | $m + {scenarios: $scenarios,

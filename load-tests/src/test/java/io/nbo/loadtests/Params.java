@@ -29,6 +29,8 @@ public final class Params {
     public static final int PLACEMENTS = (int) number("nbo.placements", 0);
     public static final int CAMPAIGNS = (int) number("nbo.campaigns", 0);
     /** Capacity: in-flight requests of the closed-model saturation phases. */
+    /** overload: the arrival rate of its overload phase, users/s (three times a 4,800/s capacity). */
+    public static final double OVERLOAD_RATE = number("nbo.overloadRate", 14_400);
     public static final int CONCURRENCY = (int) number("nbo.concurrency", 16);
     /** Capacity: rounds of (floor, decision), each phase DURATION / (2 * ROUNDS) seconds. */
     public static final int ROUNDS = (int) number("nbo.rounds", 2);

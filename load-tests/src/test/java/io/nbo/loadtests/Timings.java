@@ -45,6 +45,22 @@ public final class Timings {
                 });
     }
 
+    /**
+     * The request, timed under {@code okName} when answered 200 and under {@code shedName} when shed
+     * with 503 (both count as answers); anything else fails under {@code okName}.
+     */
+    public static ChainBuilder timedByStatus(String okName, String shedName, HttpRequestActionBuilder request) {
+        String key = "t0." + okName;
+        return exec(session -> session.set(key, System.nanoTime()))
+                .exec(request)
+                .exec(session -> {
+                    long end = System.nanoTime();
+                    boolean shed = !session.isFailed() && session.contains("status") && session.getInt("status") == 503;
+                    BY_NAME.computeIfAbsent(shed ? shedName : okName, n -> new Timings()).record(session.getLong(key), end, session.isFailed());
+                    return session.markAsSucceeded().remove("status");
+                });
+    }
+
     private void record(long start, long end, boolean isFailed) {
         long now = System.currentTimeMillis();
         firstStart.accumulate(now - (end - start) / 1_000_000);
