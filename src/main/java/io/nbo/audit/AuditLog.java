@@ -8,7 +8,10 @@ import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.nbo.config.NboConfig;
 import io.nbo.context.RedisConnection;
+import io.nbo.rules.RuleSetRegistry;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,6 +38,8 @@ public class AuditLog {
     public static final String PUBLISH = "ruleset.publish";
     public static final String ACTIVATE = "ruleset.activate";
     public static final String CUSTOMER_DELETE = "customer.delete";
+    /** The actor of the rules folder's publishes. */
+    public static final String FOLDER = "rules folder";
 
     private static final Logger AUDIT = Logger.getLogger("nbo.audit");
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
@@ -79,6 +84,14 @@ public class AuditLog {
                     }
                     return null;
                 });
+    }
+
+    /**
+     * Audits what the rules folder publishes while the service runs (a ConfigMap update, an edit on
+     * disk), as the API's publishes are audited by their resource; the actor is {@code rules folder}.
+     */
+    void auditFolderPublishes(@Observes StartupEvent started, RuleSetRegistry rules) {
+        rules.onFolderPublish((version, outcome) -> record(FOLDER, PUBLISH, version(version), outcome));
     }
 
     /** The newest entries first, at most {@code limit}. */

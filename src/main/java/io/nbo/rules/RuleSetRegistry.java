@@ -136,6 +136,8 @@ public class RuleSetRegistry {
     private volatile FolderWatcher watcher;
     private volatile String lastSeenFolder;
     private volatile boolean folderPublished = true;
+    // Told of every version published from the rules folder, or of its refusal (the audit log listens).
+    private volatile java.util.function.BiConsumer<String, String> folderPublishes = (version, outcome) -> { };
     private volatile String lastRefusedVersion;
 
     @Inject
@@ -282,6 +284,11 @@ public class RuleSetRegistry {
      *                          cannot compile it; nothing is activated
      * @throws RedisUnavailableException when the store cannot be reached; nothing is activated
      */
+    /** Calls {@code listener} with the version (null when refused) and the outcome of every publish from the rules folder. */
+    public void onFolderPublish(java.util.function.BiConsumer<String, String> listener) {
+        this.folderPublishes = listener;
+    }
+
     public synchronized Activated publish(Map<String, String> files, String author, String message) throws RefusedException {
         Validation validation = validate(files);
         if (!validation.isValid()) {
@@ -460,12 +467,14 @@ public class RuleSetRegistry {
                 return;
             }
             if (changed || !folderPublished) {
-                publish(files, "folder " + dir, "rules folder changed");
+                Activated activated = publish(files, "folder " + dir, "rules folder changed");
                 store.setLastPublishedFolder(hash);
                 folderPublished = true;
+                folderPublishes.accept(activated.ruleSet().version(), "ok");
             }
         } catch (RefusedException e) {
             folderPublished = true;
+            folderPublishes.accept(null, "refused");
         } catch (RedisUnavailableException e) {
             // Serve the folder on this replica alone; publish it once the store is back.
             folderPublished = false;

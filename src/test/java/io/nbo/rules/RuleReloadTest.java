@@ -92,6 +92,9 @@ class RuleReloadTest {
         assertThat(second.getString("ruleSetVersion")).isEqualTo(edited);
         assertThat(second.getList("offers.offerId")).doesNotContain(top);
         assertThat(second.getList("suppressed.offerId")).contains(top);
+        await("the folder's publish in the audit log", () -> given().get("/v1/audit").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.actor == 'rules folder' && it.action == 'ruleset.publish' && it.outcome == 'ok' }.target")
+                .contains("version " + edited));
 
         Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"), "\nrule \"Broken\" when then oops(;\n", StandardOpenOption.APPEND);
         await("the broken edit to be reported", () -> ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError") != null);
@@ -99,6 +102,8 @@ class RuleReloadTest {
         String lastError = ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError");
         assertThat(lastError).matches("zz-test\\.drl:1[0-9]+.*").contains("Broken");
         assertThat(activeVersion()).isEqualTo(edited);
+        await("the refused edit in the audit log", () -> given().get("/v1/audit").then().statusCode(200).extract().jsonPath()
+                .getList("findAll { it.actor == 'rules folder' && it.outcome == 'refused' }").size() == 1);
         JsonPath third = anonymousWebDecision();
         assertThat(third.getString("ruleSetVersion")).isEqualTo(edited);
         assertThat(third.getList("offers.offerId")).isEqualTo(second.getList("offers.offerId"));
