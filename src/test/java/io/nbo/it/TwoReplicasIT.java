@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * Two real nbo processes (the packaged application) on one Redis. Replica A watches a rules folder;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * the other within a second of being made active. {@link TwoReplicasOnClusterIT} runs the same on
  * a Redis Cluster.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TwoReplicasIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -48,10 +50,18 @@ class TwoReplicasIT {
         }
     }
 
-    @BeforeAll
-    static void startTwoReplicas() throws Exception {
+    /** Starts the store the replicas share and puts into {@code env} how they reach it; {@link TwoReplicasOnClusterIT} starts a cluster. */
+    AutoCloseable startStore(Map<String, String> env) {
         RedisServer redis = RedisServer.start();
-        startReplicas(redis, Map.of("NBO_REDIS_URL", redis.url()));
+        env.put("NBO_REDIS_URL", redis.url());
+        return redis;
+    }
+
+    @BeforeAll
+    void startTwoReplicas() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        AutoCloseable shared = startStore(env);
+        startReplicas(shared, env);
     }
 
     /** Starts replica A (watching a copy of rules/) and B (following the store) on {@code shared}. */
@@ -104,6 +114,20 @@ class TwoReplicasIT {
                 r.process().destroy();
             }
         }
+        // Gone before the next class starts its own; a replica that does not stop in time is killed.
+        for (Replica r : new Replica[] {a, b}) {
+            if (r != null) {
+                try {
+                    if (!r.process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        r.process().destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        a = null;
+        b = null;
         if (store != null) {
             try {
                 store.close();

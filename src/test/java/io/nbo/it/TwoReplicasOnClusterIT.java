@@ -2,7 +2,6 @@ package io.nbo.it;
 
 import io.nbo.testing.RedisCluster;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * {@link TwoReplicasIT} on a real Redis Cluster of three masters: two packaged nbo processes with
@@ -10,10 +9,11 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class TwoReplicasOnClusterIT extends TwoReplicasIT {
 
-    // Hides TwoReplicasIT's start on one Redis (JUnit runs a hidden @BeforeAll only once, this one).
-    @BeforeAll
-    static void startTwoReplicas() throws Exception {
+    @Override
+    AutoCloseable startStore(Map<String, String> env) {
         RedisCluster cluster = RedisCluster.start(3);
-        startReplicas(cluster, Map.of("NBO_REDIS_CLUSTER", "true", "NBO_REDIS_URL", cluster.url()));
+        env.put("NBO_REDIS_CLUSTER", "true");
+        env.put("NBO_REDIS_URL", cluster.url());
+        return cluster;
     }
 }
