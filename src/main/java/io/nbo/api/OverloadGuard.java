@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.nbo.config.NboConfig;
 import io.nbo.health.NboMetrics;
 import io.vertx.ext.web.Router;
@@ -30,8 +31,7 @@ public class OverloadGuard {
 
         Lane(String route, int limit, MeterRegistry registry, String problem) {
             this.limit = limit;
-            this.inFlight = registry.gauge(NboMetrics.REQUESTS_IN_FLIGHT, java.util.List.of(io.micrometer.core.instrument.Tag.of("route", route)),
-                    new AtomicInteger());
+            this.inFlight = registry.gauge(NboMetrics.REQUESTS_IN_FLIGHT, Tags.of("route", route), new AtomicInteger());
             this.shed = Counter.builder(NboMetrics.REQUESTS_SHED).tag("route", route).register(registry);
             this.problem = problem;
         }

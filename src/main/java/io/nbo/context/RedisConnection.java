@@ -48,6 +48,8 @@ public final class RedisConnection implements AutoCloseable {
     private final RedisClusterClient clusterClient;
     private final ClientResources resources;
     private final List<RedisURI> uris;
+    // host:port of each seed, built once: every guarded call names it to the breaker.
+    private final String address;
     private final ScheduledExecutorService retry;
     private volatile StatefulConnection<String, String> connection;
     private volatile RedisClusterAsyncCommands<String, String> commands;
@@ -58,6 +60,7 @@ public final class RedisConnection implements AutoCloseable {
 
     private RedisConnection(List<RedisURI> uris, boolean cluster, Duration timeout, MeterRegistry registry) {
         this.uris = uris;
+        this.address = String.join(",", uris.stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
         // Reconnect within a second of Redis' return, however long it was away (Lettuce's default backs off to 30 s).
         ClientResources.Builder builder = DefaultClientResources.builder()
                 .reconnectDelay(io.lettuce.core.resource.Delay.equalJitter(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS));
@@ -204,7 +207,7 @@ public final class RedisConnection implements AutoCloseable {
      */
     public <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
         RedisBreaker b = breaker;
-        return b == null ? translated(call) : b.call(safeAddress(), () -> translated(call));
+        return b == null ? translated(call) : b.call(address, () -> translated(call));
     }
 
     /**
@@ -279,7 +282,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /** host:port (on a cluster, of each seed node, separated by commas), without credentials, for logs and health. */
     public String safeAddress() {
-        return String.join(",", uris.stream().map(u -> u.getHost() + ":" + u.getPort()).toList());
+        return address;
     }
 
     /**

@@ -163,11 +163,6 @@ public final class DecisionEngine {
                 ranked.add(toRanked(ranked.size() + 1, c));
             }
         }
-        if (ranked.isEmpty()) {
-            notices.add(new Notice("no_eligible_offer", candidates.isEmpty() && suppressed.isEmpty()
-                    ? "no rule made an offer eligible for this customer and request"
-                    : "every eligible offer was suppressed; see suppressed"));
-        }
         return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices,
                 candidates.stream().map(c -> c.offer().getId()).toList(), all);
     }

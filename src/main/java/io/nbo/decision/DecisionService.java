@@ -158,10 +158,11 @@ public class DecisionService {
                 .thenCompose(served -> served.offers().isEmpty() ? withFallback(served, ask, ruleSet, loaded, id, now) : CompletableFuture.completedFuture(served))
                 .thenApplyAsync(served -> {
                     List<Notice> all = new ArrayList<>(notices);
-                    all.addAll(decided.notices().stream().filter(n -> !n.code().equals("no_eligible_offer")).toList());
+                    all.addAll(decided.notices());
                     all.addAll(served.notices());
                     List<Decision.Suppression> suppressed = new ArrayList<>(decided.suppressed());
                     suppressed.addAll(served.suppressed());
+                    // Said here, not by the engine: only the commit knows what was served.
                     if (served.offers().isEmpty() || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.FALLBACK_OFFER))) {
                         all.add(new Notice("no_eligible_offer", decided.candidates().isEmpty() && suppressed.isEmpty()
                                 ? "no rule made an offer eligible for this customer and request"
