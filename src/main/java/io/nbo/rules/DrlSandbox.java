@@ -1,98 +1,106 @@
 package io.nbo.rules;
 
+import com.github.javaparser.ParseProblemException;
+import com.github.javaparser.ParserConfiguration;
+import com.github.javaparser.JavaParser;
+import com.github.javaparser.ParseResult;
+import com.github.javaparser.Position;
+import com.github.javaparser.ast.Node;
+import com.github.javaparser.ast.body.VariableDeclarator;
+import com.github.javaparser.ast.expr.AssignExpr;
+import com.github.javaparser.ast.expr.BinaryExpr;
+import com.github.javaparser.ast.expr.BooleanLiteralExpr;
+import com.github.javaparser.ast.expr.CharLiteralExpr;
+import com.github.javaparser.ast.expr.ConditionalExpr;
+import com.github.javaparser.ast.expr.DoubleLiteralExpr;
+import com.github.javaparser.ast.expr.EnclosedExpr;
+import com.github.javaparser.ast.expr.Expression;
+import com.github.javaparser.ast.expr.FieldAccessExpr;
+import com.github.javaparser.ast.expr.IntegerLiteralExpr;
+import com.github.javaparser.ast.expr.LongLiteralExpr;
+import com.github.javaparser.ast.expr.MethodCallExpr;
+import com.github.javaparser.ast.expr.NameExpr;
+import com.github.javaparser.ast.expr.NullLiteralExpr;
+import com.github.javaparser.ast.expr.StringLiteralExpr;
+import com.github.javaparser.ast.expr.TextBlockLiteralExpr;
+import com.github.javaparser.ast.expr.ThisExpr;
+import com.github.javaparser.ast.expr.UnaryExpr;
+import com.github.javaparser.ast.expr.VariableDeclarationExpr;
+import com.github.javaparser.ast.stmt.BlockStmt;
+import com.github.javaparser.ast.stmt.EmptyStmt;
+import com.github.javaparser.ast.stmt.ExpressionStmt;
+import com.github.javaparser.ast.stmt.IfStmt;
+import com.github.javaparser.ast.stmt.Statement;
 import io.nbo.model.SourceError;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import org.drools.drl.ast.descr.AbstractClassTypeDeclarationDescr;
+import java.util.regex.Pattern;
+import org.drools.drl.ast.descr.AndDescr;
 import org.drools.drl.ast.descr.AttributeDescr;
 import org.drools.drl.ast.descr.BaseDescr;
-import org.drools.drl.ast.descr.FunctionDescr;
-import org.drools.drl.ast.descr.GlobalDescr;
+import org.drools.drl.ast.descr.BindingDescr;
+import org.drools.drl.ast.descr.EvalDescr;
+import org.drools.drl.ast.descr.ExistsDescr;
+import org.drools.drl.ast.descr.ExprConstraintDescr;
 import org.drools.drl.ast.descr.ImportDescr;
+import org.drools.drl.ast.descr.NotDescr;
+import org.drools.drl.ast.descr.OrDescr;
 import org.drools.drl.ast.descr.PackageDescr;
+import org.drools.drl.ast.descr.PatternDescr;
 import org.drools.drl.ast.descr.RuleDescr;
+import org.drools.mvel.parser.DrlxParser;
+import org.drools.mvel.parser.ast.expr.DrlNameExpr;
+import org.drools.mvel.parser.ast.expr.DrlxExpression;
+import org.drools.mvel.parser.ast.expr.HalfBinaryExpr;
+import org.drools.mvel.parser.ast.expr.HalfPointFreeExpr;
+import org.drools.mvel.parser.ast.expr.NullSafeFieldAccessExpr;
+import org.drools.mvel.parser.ast.expr.NullSafeMethodCallExpr;
+import org.drools.mvel.parser.ast.expr.PointFreeExpr;
 
 /**
- * Refuses DRL that reaches outside the fact model: Java APIs beyond a small allow-list, reflection,
- * processes, threads, files, globals and changes to the session. See "What rules may not do" in
- * {@code rules/README.md} for the list, and why.
+ * The first layer of the DRL sandbox: checks the parsed rules against the marketer language
+ * ({@link RuleLanguage}, documented in "The marketer language" in {@code rules/README.md}). Conditions are
+ * parsed with Drools' own constraint parser and actions with JavaParser; every name is resolved against
+ * the fact model, so anything that is not a fact, a bound variable, a local or an allowed method is
+ * refused with its file, line and column. Deny by default: a construct this class does not know is refused.
+ *
+ * <p>The second layer, {@link BytecodeVerifier}, checks the compiled classes against the same list.
  */
 public final class DrlSandbox {
 
-    static final String HINT = "rules may only use the fact model, java.time, java.util collections and Math;"
-            + " see \"What rules may not do\" in rules/README.md";
+    static final String HINT = "see \"The marketer language\" in rules/README.md";
 
-    /** java.lang classes rules may name; every other java.lang class (System, Thread, Class...) is refused. */
-    static final Set<String> JAVA_LANG_ALLOWED = Set.of("String", "Math", "StrictMath", "Integer", "Long", "Double", "Float",
-            "Short", "Byte", "Boolean", "Character", "Number", "StringBuilder", "StringBuffer", "Comparable", "Iterable",
-            "Enum", "CharSequence", "Object", "Override", "Deprecated", "SuppressWarnings", "FunctionalInterface", "SafeVarargs");
+    /** Rule attributes a marketer may set, and the literal values each takes. */
+    private static final Map<String, Pattern> ATTRIBUTES = Map.of(
+            "salience", Pattern.compile("-?\\d{1,9}"),
+            "no-loop", Pattern.compile("true|false|"),
+            "lock-on-active", Pattern.compile("true|false|"),
+            "enabled", Pattern.compile("true|false"),
+            "activation-group", Pattern.compile("[\\w .-]{1,100}"),
+            "agenda-group", Pattern.compile("[\\w .-]{1,100}"),
+            "date-effective", Pattern.compile("[\\w :.+-]{1,40}"),
+            "date-expires", Pattern.compile("[\\w :.+-]{1,40}"),
+            "dialect", Pattern.compile("java"));
 
-    static final Set<String> JAVA_UTIL_ALLOWED = Set.of("List", "Map", "Set", "Collection", "Collections", "Arrays", "Objects",
-            "Optional", "OptionalInt", "OptionalLong", "OptionalDouble", "ArrayList", "LinkedList", "HashMap", "HashSet",
-            "LinkedHashMap", "LinkedHashSet", "TreeMap", "TreeSet", "EnumMap", "EnumSet", "SortedMap", "SortedSet",
-            "NavigableMap", "NavigableSet", "Queue", "Deque", "ArrayDeque", "Iterator", "ListIterator", "Comparator",
-            "StringJoiner", "Locale");
+    /** DRL operators allowed between a value and a list or a value: {@code tags contains "x"}, {@code channel in ("web")}. */
+    private static final Set<String> OPERATORS = Set.of("contains", "memberOf", "in");
 
-    /** Packages whose every class rules may use. */
-    static final Set<String> PACKAGES_ALLOWED = Set.of("io.nbo.model", "java.time", "java.time.temporal", "java.time.format",
-            "java.time.chrono");
+    private static final List<String> DRLX_OPERATORS = List.of();
 
-    /**
-     * Dangerous classes outside java.lang, refused by simple name too: they only resolve through an import
-     * (which is refused) or the imports the engine adds to generated code, but naming one is never right.
-     */
-    static final Set<String> CLASSES_REFUSED = Set.of("File", "Files", "Path", "Paths", "FileSystem", "FileSystems",
-            "FileInputStream", "FileOutputStream", "FileReader", "FileWriter", "RandomAccessFile", "Socket", "ServerSocket",
-            "DatagramSocket", "URL", "URLConnection", "HttpURLConnection", "URLClassLoader", "HttpClient", "InetAddress",
-            "Executors", "ExecutorService", "ForkJoinPool", "CompletableFuture", "TimeUnit", "LockSupport", "Timer",
-            "TimerTask", "ServiceLoader", "Scanner", "Method", "Field", "Constructor", "Proxy", "MethodHandles",
-            "MethodHandle", "VarHandle", "Unsafe", "Introspector", "ScriptEngineManager", "ScriptEngine", "InitialContext",
-            "KieServices", "KieSession", "KieRuntime", "KieContainer", "KieBase", "KnowledgeHelper", "RuleContext");
-
-    private static final Set<String> REFLECTION_MEMBERS = Set.of("getClass", "class", "classLoader", "getClassLoader",
-            "getContextClassLoader", "setContextClassLoader", "getSystemClassLoader", "getPlatformClassLoader", "forName",
-            "newInstance", "getDeclaredMethod", "getDeclaredMethods", "getDeclaredField", "getDeclaredFields",
-            "getDeclaredConstructor", "getDeclaredConstructors", "getDeclaredClasses", "getMethod", "getMethods", "getField",
-            "getFields", "getConstructor", "getConstructors", "setAccessible", "trySetAccessible", "invoke", "invokeExact",
-            "invokeWithArguments", "privateLookupIn", "getModule", "getProtectionDomain", "getResource",
-            "getResourceAsStream", "defineClass", "loadClass");
-
-    private static final Set<String> SYSTEM_MEMBERS = Set.of("exec", "exit", "halt", "getRuntime", "load", "loadLibrary",
-            "mapLibraryName", "addShutdownHook", "removeShutdownHook", "getenv", "getProperties", "setProperty",
-            "setProperties", "clearProperty", "getInteger", "getLong", "getBoolean", "setDefault", "gc", "runFinalization",
-            "setSecurityManager", "setIn", "setOut", "setErr", "console", "inheritedChannel");
-
-    private static final Set<String> WAIT_MEMBERS = Set.of("wait", "notify", "notifyAll");
-
-    private static final Set<String> SESSION_MEMBERS = Set.of("getKieRuntime", "getWorkingMemory", "getKnowledgeRuntime",
-            "getKieBase", "getKieSession", "getSession", "getEntryPoint", "getEntryPoints", "getAgenda", "getGlobal",
-            "getGlobals", "setGlobal", "getChannels", "getFactHandle", "getFactHandles", "insertLogical", "fireAllRules",
-            "fireUntilHalt",
-            // nbo records which rule is firing (a rule calling it could take credit for another) and
-            // hands each decision's result over when the rules are done (a rule calling it would lose it)
-            "firing", "handOver");
-
-    /** Calls that change the session when written bare in an action ({@code insert($x)}, {@code modify($x) {...}}). */
-    private static final Set<String> SESSION_CALLS = Set.of("insert", "insertLogical", "update", "modify", "delete", "retract",
-            "halt");
-
-    /** What {@code drools.} and {@code kcontext.} may be followed by. */
-    private static final Set<String> CONTEXT_READS = Set.of("getRule");
-
-    private static final Set<String> LOOPS = Set.of("while", "until", "foreach");
-
-    private static final Map<String, Boolean> JAVA_LANG_CLASSES = new ConcurrentHashMap<>();
+    private static final String MODEL_PACKAGE = "io.nbo.model";
 
     private DrlSandbox() {
     }
@@ -101,7 +109,7 @@ public final class DrlSandbox {
      * Checks the {@code *.drl} entries of a rule set (file name to content); other entries are ignored,
      * and so is a file the DRL parser cannot read (the compiler reports its syntax errors).
      *
-     * @return every refused use, by file, line and column; empty when the rule set stays inside the sandbox
+     * @return every refused use, by file, line and column; empty when the rule set is written in the marketer language
      */
     public static List<SourceError> check(Map<String, String> files) {
         List<SourceError> errors = new ArrayList<>();
@@ -117,10 +125,39 @@ public final class DrlSandbox {
     static List<SourceError> check(ParsedDrl drl) {
         if (drl.failure() != null) {
             // Not a syntax error but a parser failure: a file that cannot be checked is not let through.
-            return List.of(new SourceError(drl.file(), 0, 0, "this file could not be checked for what rules may not do ("
-                    + drl.failure() + "); see rules/README.md"));
+            return List.of(new SourceError(drl.file(), 0, 0, "this file could not be checked against the marketer language ("
+                    + drl.failure() + "); " + HINT));
         }
         return drl.pkg() == null ? List.of() : new FileCheck(drl.file(), drl.text(), drl.pkg()).run();
+    }
+
+    /** What an expression gives: a class, and for a list the class of its elements. */
+    private record Typed(Class<?> type, Class<?> element) {
+        static final Typed NULL = new Typed(Void.class, null);
+        static final Typed BOOLEAN = new Typed(boolean.class, null);
+        static final Typed STRING = new Typed(String.class, null);
+
+        static Typed of(Class<?> c) {
+            return new Typed(c, null);
+        }
+
+        static Typed of(Type t) {
+            if (t instanceof Class<?> c) {
+                return new Typed(c, null);
+            }
+            if (t instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
+                Type[] args = p.getActualTypeArguments();
+                return new Typed(raw, Collection.class.isAssignableFrom(raw) && args.length == 1 && args[0] instanceof Class<?> e ? e : null);
+            }
+            return new Typed(Object.class, null);
+        }
+    }
+
+    /** Thrown inside an expression check once its first refused use is reported. */
+    private static final class Refused extends RuntimeException {
+        Refused() {
+            super(null, null, false, false);
+        }
     }
 
     /** The checks of one parsed file. */
@@ -129,49 +166,22 @@ public final class DrlSandbox {
         private final String file;
         private final String text;
         private final PackageDescr pkg;
-        private final List<Token> tokens;
         private final int[] lineStarts;
-        private final TreeMap<Integer, Part> parts = new TreeMap<>();
-        private final Set<Integer> quiet = new HashSet<>();
-        private final Set<Integer> reported = new HashSet<>();
         private final Map<String, SourceError> errors = new LinkedHashMap<>();
 
         FileCheck(String file, String text, PackageDescr pkg) {
             this.file = file;
             this.text = text;
             this.pkg = pkg;
-            this.tokens = Lexer.tokenize(text);
             this.lineStarts = lineStarts(text);
         }
 
         List<SourceError> run() {
             unicodeEscapes();
-            packageAndDialect();
-            imports();
-            globals();
-            for (FunctionDescr f : pkg.getFunctions()) {
-                addPart(f, "function " + f.getName(), false);
-            }
-            for (AbstractClassTypeDeclarationDescr type : pkg.getClassAndEnumDeclarationDescrs()) {
-                addPart(type, "declare " + type.getTypeName(), false);
-                if (isRefusedClass(type.getTypeName())) {
-                    // Reported here once; the name's token is not reported again as a use of the class.
-                    reported.add(type.getStartCharacter());
-                    error(type.getStartCharacter(), type, "declare " + type.getTypeName() + ": " + type.getTypeName()
-                            + " is the name of a Java class rules may not use; choose another name");
-                }
-            }
+            packageLevel();
             for (RuleDescr rule : pkg.getRules()) {
-                String label = (rule.isQuery() ? "query \"" : "rule \"") + rule.getName() + "\"";
-                addPart(rule, label, false);
-                AttributeDescr dialect = rule.getAttributes().get("dialect");
-                if (dialect != null && isMvel(dialect.getValue())) {
-                    error(dialect.getStartCharacter(), dialect, label + ": dialect \"mvel\" is not allowed: write rules in the"
-                            + " default (Java) dialect (see \"What rules may not do\" in rules/README.md)");
-                }
+                rule(rule);
             }
-            code();
-            recursion();
             List<SourceError> sorted = new ArrayList<>(errors.values());
             sorted.sort(Comparator.comparingInt(SourceError::line).thenComparingInt(SourceError::column));
             return sorted;
@@ -189,526 +199,683 @@ public final class DrlSandbox {
                     j++;
                 }
                 if (backslashes % 2 == 0 && j > i + 1 && j + 4 <= text.length() && isHex(text.substring(j, j + 4))) {
-                    error(i, null, "unicode escapes such as " + text.substring(i, j + 4)
+                    error(i, "unicode escapes such as " + text.substring(i, j + 4)
                             + " are not allowed in rules files: type the character itself");
                 }
             }
         }
 
-        private void packageAndDialect() {
+        private void packageLevel() {
             String name = pkg.getName() == null ? "" : pkg.getName();
             if (!name.isEmpty() && !name.equals("rules") && !name.startsWith("rules.")) {
-                int at = -1;
-                for (int i = 0; i + 1 < tokens.size(); i++) {
-                    if (tokens.get(i).is("package")) {
-                        at = tokens.get(i + 1).start;
-                        break;
-                    }
-                }
-                error(at, pkg, "package " + name + " is not allowed: rules files start with package rules;");
+                error(find("package", 0), "package " + name + " is not allowed: rules files start with package rules;");
             }
             for (AttributeDescr attribute : pkg.getAttributes()) {
-                if ("dialect".equals(attribute.getName()) && isMvel(attribute.getValue())) {
-                    error(attribute.getStartCharacter(), attribute, "dialect \"mvel\" is not allowed: write rules in the"
-                            + " default (Java) dialect (see \"What rules may not do\" in rules/README.md)");
+                if (!"dialect".equals(attribute.getName()) || !"java".equals(unquote(attribute.getValue()))) {
+                    error(attribute, attribute.getName() + " " + attribute.getValue() + " is not allowed at the top of a file ("
+                            + HINT + ")");
                 }
             }
-        }
-
-        private void imports() {
-            List<ImportDescr> all = new ArrayList<>(pkg.getImports());
-            all.addAll(pkg.getFunctionImports());
-            all.addAll(pkg.getAccumulateImports());
-            for (ImportDescr imp : all) {
-                Part part = addPart(imp, null, true);
+            for (ImportDescr imp : pkg.getImports()) {
                 String target = imp.getTarget() == null ? "" : imp.getTarget().strip();
-                if (importAllowed(target)) {
-                    continue;
-                }
-                int at = part == null ? -1 : firstTargetToken(part);
-                String kind = switch (imp.getClass().getSimpleName()) {
-                    case "FunctionImportDescr" -> "import function ";
-                    case "AccumulateImportDescr" -> "import accumulate ";
-                    default -> "import ";
-                };
-                String advice = target.equals("java.util.*")
-                        ? " (import the java.util classes you need one by one, e.g. import java.util.List; " + HINT + ")"
-                        : " (" + HINT + ")";
-                error(at, imp, kind + target + " is not allowed" + advice);
-            }
-        }
-
-        private int firstTargetToken(Part part) {
-            for (Token t : tokens) {
-                if (t.start >= part.start && t.start <= part.end && t.kind == Kind.IDENT
-                        && !t.is("import") && !t.is("function") && !t.is("static") && !t.is("accumulate")) {
-                    return t.start;
+                if (!importAllowed(target)) {
+                    error(imp, "import " + target + " is not allowed: rules use the fact model only (import io.nbo.model.*;), "
+                            + HINT);
                 }
             }
-            return part.start;
+            pkg.getFunctionImports().forEach(i -> error(i, "import function " + i.getTarget()
+                    + " is not allowed: rules call the methods of the facts only (" + HINT + ")"));
+            pkg.getAccumulateImports().forEach(i -> error(i, "import accumulate " + i.getTarget() + " is not allowed (" + HINT + ")"));
+            pkg.getGlobals().forEach(g -> error(g, "global " + g.getType() + " " + g.getIdentifier()
+                    + " is not allowed: rules write their results to the Result fact ($r.eligible, exclude, boost,"
+                    + " preferChannel), never to a global"));
+            pkg.getFunctions().forEach(f -> error(f, "function " + f.getName()
+                    + " is not allowed: rules call the methods of the facts only; ask for a helper in the fact model (" + HINT + ")"));
+            pkg.getClassAndEnumDeclarationDescrs().forEach(t -> error(t, "declare " + t.getTypeName()
+                    + " is not allowed: rules match the facts nbo gives them (" + String.join(", ", RuleLanguage.FACT_TYPES.keySet().stream().sorted().toList())
+                    + ")"));
+            pkg.getEntryPointDeclarations().forEach(e -> error(e, "declare entry-point is not allowed (" + HINT + ")"));
+            pkg.getWindowDeclarations().forEach(w -> error(w, "declare window is not allowed (" + HINT + ")"));
         }
 
-        private void globals() {
-            for (GlobalDescr global : pkg.getGlobals()) {
-                addPart(global, null, true);
-                error(global.getStartCharacter(), global, "global " + global.getType() + " " + global.getIdentifier()
-                        + " is not allowed: rules write their results to the Result fact ($r.eligible, exclude, boost,"
-                        + " preferChannel), never to a global");
-            }
-        }
-
-        /** Walks every token outside imports and globals: rules, queries, functions, declarations and the rest. */
-        private void code() {
-            for (int i = 0; i < tokens.size(); i++) {
-                Token t = tokens.get(i);
-                Part part = partAt(t.start);
-                if ((part != null && part.skip) || reported.contains(t.start)) {
-                    continue;
-                }
-                String label = part == null ? null : part.label;
-                if (t.kind == Kind.IDENT) {
-                    identifier(i, label);
-                }
-            }
-        }
-
-        private void identifier(int i, String label) {
-            Token t = tokens.get(i);
-            String name = t.text;
-            boolean member = isMember(i);
-            boolean call = next(i, 1).is("(");
-            if (member && quiet.contains(i)) {
+        private void rule(RuleDescr rule) {
+            String label = (rule.isQuery() ? "query \"" : "rule \"") + rule.getName() + "\"";
+            if (rule.isQuery()) {
+                error(rule, label + ": queries are not part of the marketer language: rules make offers eligible through $r");
                 return;
             }
-            if (member) {
-                if (name.equals("class")) {
-                    report(i, label, ".class is not allowed in rules: rules may not look at or load Java classes (" + HINT + ")");
-                } else if (memberProblem(name) != null) {
-                    report(i, label, "." + name + (call ? "(...)" : "") + " is not allowed in rules: " + memberProblem(name));
+            for (AttributeDescr attribute : rule.getAttributes().values()) {
+                Pattern value = ATTRIBUTES.get(attribute.getName());
+                String given = unquote(attribute.getValue());
+                if (value == null) {
+                    error(attribute, label + ": the attribute " + attribute.getName() + " is not allowed (allowed: "
+                            + String.join(", ", ATTRIBUTES.keySet().stream().sorted().toList()) + ")");
+                } else if (!value.matcher(given).matches()) {
+                    error(attribute, label + ": " + attribute.getName() + " takes " + (attribute.getName().equals("salience")
+                            ? "a whole number" : attribute.getName().equals("dialect") ? "\"java\" only" : "a plain value")
+                            + ", not " + attribute.getValue());
                 }
-                return;
             }
-            // A head: the start of a name, a call or a chain such as java.io.File or $r.eligible(...).
-            if (name.equals("class")) {
-                report(i, label, "class declarations are not allowed in rules (" + HINT + ")");
-            } else if (call && memberProblem(name) != null) {
-                report(i, label, name + "(...) is not allowed in rules: " + memberProblem(name));
-            } else if (call && SESSION_CALLS.contains(name)) {
-                report(i, label, name + "(...) is not allowed: rules do not change the facts in the session, they write to"
-                        + " the Result ($r.eligible, exclude, boost, preferChannel); see \"What rules may not do\" in rules/README.md");
-            } else if (name.equals("drools") || name.equals("kcontext")) {
-                Token dot = next(i, 1);
-                Token read = next(i, 2);
-                if (!(dot.is(".") && CONTEXT_READS.contains(read.text))) {
-                    String what = dot.is(".") && read.kind == Kind.IDENT ? name + "." + read.text + (next(i, 3).is("(") ? "(...)" : "") : name;
-                    report(i, label, what + " is not allowed: " + name + " may only be used to read the rule ("
-                            + name + ".getRule().getName()); rules write to the Result only (see \"What rules may not do\" in rules/README.md)");
+            if (!rule.getNamedConsequences().isEmpty()) {
+                error(rule, label + ": named consequences (do[...]) are not allowed (" + HINT + ")");
+            }
+            Map<String, Typed> scope = new LinkedHashMap<>();
+            lhs(rule.getLhs(), label, scope);
+            consequence(rule, label, scope);
+        }
+
+        // ------------------------------------------------------------------------------ conditions
+
+        private void lhs(BaseDescr d, String label, Map<String, Typed> scope) {
+            if (d instanceof AndDescr || d instanceof OrDescr || d instanceof NotDescr || d instanceof ExistsDescr) {
+                for (BaseDescr child : ((org.drools.drl.ast.descr.ConditionalElementDescr) d).getDescrs()) {
+                    lhs(child, label, scope);
                 }
-            } else if (LOOPS.contains(name) && (name.equals("while") || call)) {
-                report(i, label, name + " loops are not allowed in rules: a rule must finish at once"
-                        + " (to go through a list, use for (X x : list))");
-            } else if (name.equals("for") && isClassicFor(i)) {
-                report(i, label, "for (...; ...; ...) loops are not allowed in rules: a rule must finish at once"
-                        + " (to go through a list, use for (X x : list))");
-            } else if (name.equals("synchronized")) {
-                report(i, label, "synchronized is not allowed in rules: a rule must never wait for another one");
-            } else if (Character.isUpperCase(name.charAt(0))) {
-                if (isRefusedClass(name)) {
-                    report(i, label, name + " is not allowed in rules (" + HINT + ")");
-                }
-            } else if (Character.isLowerCase(name.charAt(0))) {
-                qualifiedName(i, label);
+            } else if (d instanceof PatternDescr p) {
+                pattern(p, label, scope);
+            } else if (d instanceof EvalDescr e) {
+                String content = String.valueOf(e.getContent());
+                int at = e.getStartCharacter() >= 0 ? text.indexOf(content, e.getStartCharacter()) : -1;
+                expression(content, at, null, label, scope, true);
+            } else {
+                error(d, label + ": " + kind(d) + " is not part of the marketer language: conditions are patterns on "
+                        + "Customer, Request, Offer and Result, combined with and, or, not and exists (" + HINT + ")");
             }
         }
 
-        /** {@code a.b.C}: lowercase segments then a capitalised one is a class named by its package. */
-        private void qualifiedName(int i, String label) {
-            List<String> segments = new ArrayList<>();
-            segments.add(tokens.get(i).text);
-            int j = i;
-            while (next(j, 1).is(".") && next(j, 2).kind == Kind.IDENT) {
-                j += 2;
-                String segment = tokens.get(j).text;
-                segments.add(segment);
-                if (!Character.isLowerCase(segment.charAt(0)) || next(j, 1).is("(")) {
-                    break;
-                }
-            }
-            String last = segments.get(segments.size() - 1);
-            if (segments.size() < 2 || !Character.isUpperCase(last.charAt(0))) {
-                return;
-            }
-            String packageName = String.join(".", segments.subList(0, segments.size() - 1));
-            if (!classAllowed(packageName, last)) {
-                report(i, label, packageName + "." + last + " is not allowed in rules (" + HINT + ")");
-            }
-        }
-
-        private boolean isClassicFor(int i) {
-            if (!next(i, 1).is("(")) {
-                return false;
-            }
-            int depth = 0;
-            for (int j = i + 1; j < tokens.size(); j++) {
-                Token t = tokens.get(j);
-                if (t.is("(") || t.is("[") || t.is("{")) {
-                    depth++;
-                } else if (t.is(")") || t.is("]") || t.is("}")) {
-                    if (--depth == 0) {
-                        return false;
-                    }
-                } else if (depth == 1 && t.is(";")) {
-                    return true;
-                } else if (depth == 1 && t.is(":")) {
-                    return false;
-                }
-            }
-            return false;
-        }
-
-        /** Reports one problem, and keeps quiet about the rest of the same chain ({@code System.exit(0)} is one error). */
-        private void report(int i, String label, String message) {
-            error(tokens.get(i).start, null, label == null ? message : label + ": " + message);
-            quietChain(i + 1);
-        }
-
-        private void quietChain(int from) {
-            int j = from;
-            while (j < tokens.size()) {
-                Token t = tokens.get(j);
-                if (t.is("(") || t.is("[")) {
-                    j = closing(j) + 1;
-                } else if ((t.is(".") || t.is("::")) && next(j, 1).kind == Kind.IDENT) {
-                    quiet.add(j + 1);
-                    j += 2;
-                } else if (t.is(".") && next(j, 1).is("?") && next(j, 2).kind == Kind.IDENT) {
-                    quiet.add(j + 2);
-                    j += 3;
+        private void pattern(PatternDescr p, String label, Map<String, Typed> scope) {
+            String typeName = p.getObjectType();
+            String simple = typeName.startsWith(MODEL_PACKAGE + ".") ? typeName.substring(MODEL_PACKAGE.length() + 1) : typeName;
+            Class<?> type = RuleLanguage.FACT_TYPES.get(simple);
+            if (type == null) {
+                int name = p.getStartCharacter() >= 0 ? find(Pattern.quote(typeName), p.getStartCharacter()) : -1;
+                String message = label + ": " + typeName + " is not a fact rules can match: use "
+                        + String.join(", ", RuleLanguage.FACT_TYPES.keySet().stream().sorted().toList());
+                if (name >= 0) {
+                    error(name, message);
                 } else {
-                    return;
+                    error(p, message);
+                }
+                return;
+            }
+            if (p.getSource() != null) {
+                error(p, label + ": " + kind(p.getSource()) + " is not part of the marketer language: match the facts "
+                        + "themselves and read their properties in the conditions (" + HINT + ")");
+                return;
+            }
+            if (!p.getBehaviors().isEmpty() || p.isQuery() || p.isUnification()) {
+                error(p, label + ": windows, queries and unification (:=) are not part of the marketer language (" + HINT + ")");
+                return;
+            }
+            if (p.getIdentifier() != null) {
+                scope.put(p.getIdentifier(), Typed.of(type));
+            }
+            for (BaseDescr c : p.getDescrs()) {
+                if (c instanceof ExprConstraintDescr e) {
+                    expression(e.getExpression(), e.getStartCharacter(), type, label, scope, true);
+                } else if (c instanceof BindingDescr b) {
+                    int at = b.getStartCharacter();
+                    Typed t = expression(b.getExpression(), at >= 0 ? text.indexOf(b.getExpression(), at) : -1, type, label, scope, false);
+                    if (t != null) {
+                        scope.put(b.getVariable(), t);
+                    }
+                } else {
+                    error(c, label + ": " + kind(c) + " is not part of the marketer language (" + HINT + ")");
                 }
             }
         }
 
-        private int closing(int open) {
-            int depth = 0;
-            for (int j = open; j < tokens.size(); j++) {
-                Token t = tokens.get(j);
-                if (t.is("(") || t.is("[") || t.is("{")) {
-                    depth++;
-                } else if ((t.is(")") || t.is("]") || t.is("}")) && --depth == 0) {
-                    return j;
-                }
-            }
-            return tokens.size();
-        }
-
-        /** A function that calls itself, directly or through other functions, can run for ever. */
-        private void recursion() {
-            Map<String, List<Integer>> calls = new LinkedHashMap<>();
-            Set<String> names = new LinkedHashSet<>();
-            pkg.getFunctions().forEach(f -> names.add(f.getName()));
-            for (FunctionDescr f : pkg.getFunctions()) {
-                List<Integer> found = calls.computeIfAbsent(f.getName(), n -> new ArrayList<>());
-                boolean inBody = false;
-                for (int i = 0; i < tokens.size(); i++) {
-                    Token t = tokens.get(i);
-                    if (t.start < f.getStartCharacter() || t.start > f.getEndCharacter()) {
-                        continue;
-                    }
-                    // The header (function int name(String s)) declares the name; calls are in the body.
-                    inBody |= t.is("{");
-                    if (inBody && t.kind == Kind.IDENT && names.contains(t.text) && !isMember(i) && next(i, 1).is("(")) {
-                        found.add(i);
-                    }
-                }
-            }
-            Map<String, Set<String>> graph = new HashMap<>();
-            calls.forEach((name, at) -> graph.put(name, new LinkedHashSet<>(at.stream().map(k -> tokens.get(k).text).toList())));
-            for (Map.Entry<String, List<Integer>> entry : calls.entrySet()) {
-                String self = entry.getKey();
-                for (int at : entry.getValue()) {
-                    List<String> path = pathTo(graph, tokens.get(at).text, self, new HashSet<>());
-                    if (path != null) {
-                        error(tokens.get(at).start, null, "function " + self + ": a function may not call itself ("
-                                + self + " -> " + String.join(" -> ", path) + "): rules must finish at once");
-                        break;
-                    }
-                }
-            }
-        }
-
-        private static List<String> pathTo(Map<String, Set<String>> graph, String from, String target, Set<String> seen) {
-            if (from.equals(target)) {
-                return new ArrayList<>(List.of(from));
-            }
-            if (!seen.add(from)) {
+        /**
+         * Parses and checks one condition with Drools' constraint parser.
+         *
+         * @param at   the offset of the expression in the file, or -1
+         * @param self the type the pattern matches (its properties are names in the condition), or null
+         */
+        private Typed expression(String source, int at, Class<?> self, String label, Map<String, Typed> scope, boolean condition) {
+            Expression parsed;
+            try {
+                parsed = DrlxParser.parseExpression(DrlxParser.buildDrlxParserWithArguments(DRLX_OPERATORS), source);
+            } catch (RuntimeException e) {
+                error(at, label + ": the condition " + abbreviate(source) + " could not be read as a condition of the marketer language ("
+                        + HINT + ")");
                 return null;
             }
-            for (String next : graph.getOrDefault(from, Set.of())) {
-                List<String> rest = pathTo(graph, next, target, seen);
-                if (rest != null) {
-                    rest.add(0, from);
-                    return rest;
+            Expr check = new Expr(at, source, self, label, scope);
+            try {
+                return check.type(parsed);
+            } catch (Refused refused) {
+                return null;
+            }
+        }
+
+        // ------------------------------------------------------------------------------ actions
+
+        private void consequence(RuleDescr rule, String label, Map<String, Typed> scope) {
+            String body = rule.getConsequence() == null ? "" : rule.getConsequence().toString();
+            int at = consequenceOffset(rule, body);
+            JavaParser parser = new JavaParser(new ParserConfiguration()
+                    .setLanguageLevel(ParserConfiguration.LanguageLevel.JAVA_17)
+                    .setPreprocessUnicodeEscapes(false));
+            ParseResult<BlockStmt> result = parser.parseBlock("{" + body + "\n}");
+            if (!result.isSuccessful() || result.getResult().isEmpty()) {
+                String problem = result.getProblems().isEmpty() ? "" : result.getProblems().get(0).getMessage().lines().findFirst().orElse("");
+                error(at, label + ": the actions could not be read as Java statements of the marketer language"
+                        + (body.contains("modify") ? " (modify, insert, update and delete are not allowed: rules write to $r only)" : "")
+                        + (problem.isEmpty() ? "" : ": " + problem) + " (" + HINT + ")");
+                return;
+            }
+            Map<String, Typed> locals = new HashMap<>(scope);
+            Statements statements = new Statements(at, body, label);
+            try {
+                statements.block(result.getResult().get(), locals);
+            } catch (Refused refused) {
+                // Reported; later statements may depend on what was refused.
+            }
+        }
+
+        /** Where the text of the actions starts in the file: after the rule's {@code then}. */
+        private int consequenceOffset(RuleDescr rule, String body) {
+            int from = Math.max(rule.getLhs() == null ? 0 : rule.getLhs().getEndCharacter(), rule.getStartCharacter());
+            int then = find("then", Math.max(from, 0));
+            if (then < 0) {
+                return -1;
+            }
+            int start = then + 4;
+            String head = body.strip();
+            if (!head.isEmpty()) {
+                int first = text.indexOf(head.substring(0, Math.min(head.length(), 16)), start);
+                int lead = body.indexOf(head.charAt(0));
+                if (first >= 0 && lead >= 0) {
+                    return first - lead;
                 }
             }
-            return null;
+            return start;
         }
 
-        private boolean isMember(int i) {
-            Token before = next(i, -1);
-            return before.is(".") || before.is("::") || (before.is("?") && next(i, -2).is("."));
-        }
+        /** Checks the statements of one rule's actions. */
+        private final class Statements {
+            private final int at;
+            private final int[] bodyLines;
+            private final String label;
 
-        private Token next(int i, int offset) {
-            int k = i + offset;
-            return k >= 0 && k < tokens.size() ? tokens.get(k) : Token.NONE;
-        }
+            Statements(int at, String body, String label) {
+                this.at = at;
+                this.bodyLines = lineStarts(body);
+                this.label = label;
+            }
 
-        private Part addPart(BaseDescr descr, String label, boolean skip) {
-            int start = descr.getStartCharacter();
-            int end = descr.getEndCharacter();
-            if (start < 0 || end < start) {
-                if (descr.getLine() < 1 || descr.getLine() > lineStarts.length) {
-                    return null;
+            void block(BlockStmt block, Map<String, Typed> locals) {
+                Map<String, Typed> inner = new HashMap<>(locals);
+                for (Statement s : block.getStatements()) {
+                    try {
+                        statement(s, inner);
+                    } catch (Refused refused) {
+                        // Reported; the next statements are checked too, so every refused use is listed at once.
+                    }
                 }
-                // No character range: take the whole line the parser gives.
-                start = lineStarts[descr.getLine() - 1];
-                end = descr.getLine() < lineStarts.length ? lineStarts[descr.getLine()] - 1 : text.length();
             }
-            if (skip) {
-                // Imports and globals are checked whole; never skip past their line, whatever range the parser gives.
-                int index = Arrays.binarySearch(lineStarts, start);
-                int line = index >= 0 ? index : -index - 2;
-                end = Math.min(end, line + 1 < lineStarts.length ? lineStarts[line + 1] - 1 : text.length());
+
+            private void statement(Statement s, Map<String, Typed> locals) {
+                if (s instanceof BlockStmt b) {
+                    block(b, locals);
+                } else if (s instanceof EmptyStmt) {
+                    return;
+                } else if (s instanceof IfStmt i) {
+                    expr(locals).type(i.getCondition());
+                    statement(i.getThenStmt(), new HashMap<>(locals));
+                    i.getElseStmt().ifPresent(e -> statement(e, new HashMap<>(locals)));
+                } else if (s instanceof ExpressionStmt e) {
+                    Expression x = e.getExpression();
+                    if (x instanceof VariableDeclarationExpr v) {
+                        declaration(v, locals);
+                    } else if (x instanceof AssignExpr a) {
+                        assignment(a, locals);
+                    } else if (x instanceof MethodCallExpr) {
+                        expr(locals).type(x);
+                    } else {
+                        refuse(s, "only calls such as $r.eligible($o, \"...\"), local variables and if/else are allowed in actions");
+                    }
+                } else {
+                    refuse(s, statementKind(s) + " is not allowed in actions: actions are calls on $r, local variables and"
+                            + " if/else, and finish at once");
+                }
             }
-            Part part = new Part(label, start, end, skip);
-            parts.put(start, part);
-            return part;
+
+            private void declaration(VariableDeclarationExpr v, Map<String, Typed> locals) {
+                if (!v.getAnnotations().isEmpty() || v.getModifiers().stream().anyMatch(m -> m.getKeyword() != com.github.javaparser.ast.Modifier.Keyword.FINAL)) {
+                    refuse(v, "local variables take no annotations or modifiers other than final");
+                }
+                for (VariableDeclarator d : v.getVariables()) {
+                    String typeName = d.getTypeAsString();
+                    Class<?> type = RuleLanguage.LOCAL_TYPES.get(typeName);
+                    if (type == null && !typeName.equals("var")) {
+                        refuse(d, "a local variable of type " + typeName + " is not allowed (allowed: "
+                                + String.join(", ", RuleLanguage.LOCAL_TYPES.keySet().stream().sorted().toList()) + ")");
+                    }
+                    Typed value = d.getInitializer().map(init -> expr(locals).type(init)).orElse(null);
+                    Typed declared = type != null ? Typed.of(type) : value;
+                    if (declared == null || (type == null && !RuleLanguage.LOCAL_TYPES.containsValue(declared.type()))) {
+                        refuse(d, "var needs a value of type " + String.join(", ", RuleLanguage.LOCAL_TYPES.keySet().stream().sorted().toList()));
+                    }
+                    locals.put(d.getNameAsString(), declared);
+                }
+            }
+
+            private void assignment(AssignExpr a, Map<String, Typed> locals) {
+                if (!(a.getTarget() instanceof NameExpr n) || !locals.containsKey(n.getNameAsString())
+                        || RuleLanguage.FACT_TYPES.containsValue(locals.get(n.getNameAsString()).type())) {
+                    refuse(a, "only local variables of the actions can be assigned");
+                }
+                expr(locals).type(a.getValue());
+            }
+
+            private Expr expr(Map<String, Typed> locals) {
+                return new Expr(this, locals, label);
+            }
+
+            int offsetOf(Node node) {
+                if (at < 0 || node.getBegin().isEmpty()) {
+                    return at;
+                }
+                Position p = node.getBegin().get();
+                int line = p.line - 1;
+                if (line >= bodyLines.length) {
+                    return at;
+                }
+                // The block was parsed as "{" + body: one character more on its first line.
+                int column = p.column - 1 - (line == 0 ? 1 : 0);
+                return at + bodyLines[line] + Math.max(column, 0);
+            }
+
+            void refuse(Node node, String message) {
+                error(offsetOf(node), label + ": " + message + " (" + HINT + ")");
+                throw new Refused();
+            }
         }
 
-        private Part partAt(int offset) {
-            Map.Entry<Integer, Part> entry = parts.floorEntry(offset);
-            return entry != null && offset <= entry.getValue().end ? entry.getValue() : null;
+        /** Checks one expression, resolving every name against the fact model; reports the first refused use. */
+        private final class Expr {
+            private final int at;
+            private final String source;
+            private final Class<?> self;
+            private final String label;
+            private final Map<String, Typed> scope;
+            private final Statements statements;
+            private int searchFrom;
+
+            /** A condition: positions are found by searching the condition's text. */
+            Expr(int at, String source, Class<?> self, String label, Map<String, Typed> scope) {
+                this.at = at;
+                this.source = source;
+                this.self = self;
+                this.label = label;
+                this.scope = scope;
+                this.statements = null;
+            }
+
+            /** An expression of the actions: JavaParser knows its positions. */
+            Expr(Statements statements, Map<String, Typed> locals, String label) {
+                this.at = -1;
+                this.source = null;
+                this.self = null;
+                this.label = label;
+                this.scope = locals;
+                this.statements = statements;
+            }
+
+            Typed type(Expression e) {
+                if (e instanceof DrlxExpression d) {
+                    Typed t = type(d.getExpr());
+                    if (d.getBind() != null) {
+                        scope.put(d.getBind().getIdentifier(), t);
+                    }
+                    return t;
+                }
+                if (e instanceof EnclosedExpr en) {
+                    return type(en.getInner());
+                }
+                if (e instanceof StringLiteralExpr || e instanceof TextBlockLiteralExpr) {
+                    return Typed.STRING;
+                }
+                if (e instanceof IntegerLiteralExpr) {
+                    return Typed.of(int.class);
+                }
+                if (e instanceof LongLiteralExpr) {
+                    return Typed.of(long.class);
+                }
+                if (e instanceof DoubleLiteralExpr) {
+                    return Typed.of(double.class);
+                }
+                if (e instanceof BooleanLiteralExpr) {
+                    return Typed.BOOLEAN;
+                }
+                if (e instanceof CharLiteralExpr) {
+                    return Typed.of(char.class);
+                }
+                if (e instanceof NullLiteralExpr) {
+                    return Typed.NULL;
+                }
+                if (e instanceof ThisExpr t) {
+                    if (self == null || t.getTypeName().isPresent()) {
+                        refuse(e, "this", "this is only allowed inside a pattern, for the fact it matches");
+                    }
+                    return Typed.of(self);
+                }
+                if (e instanceof NameExpr n) {
+                    return name(n);
+                }
+                if (e instanceof FieldAccessExpr f) {
+                    return property(type(f.getScope()), f.getNameAsString(), e);
+                }
+                if (e instanceof NullSafeFieldAccessExpr f) {
+                    return property(type(f.getScope()), f.getNameAsString(), e);
+                }
+                if (e instanceof MethodCallExpr m) {
+                    if (m.getTypeArguments().isPresent()) {
+                        refuse(e, m.getNameAsString(), "type arguments are not allowed");
+                    }
+                    return call(m.getScope().orElse(null), m.getNameAsString(), m.getArguments(), e);
+                }
+                if (e instanceof NullSafeMethodCallExpr m) {
+                    return call(m.getScope().orElse(null), m.getNameAsString(), m.getArguments(), e);
+                }
+                if (e instanceof BinaryExpr b) {
+                    return binary(type(b.getLeft()), b.getOperator(), type(b.getRight()));
+                }
+                if (e instanceof HalfBinaryExpr h) {
+                    type(h.getRight());
+                    return Typed.BOOLEAN;
+                }
+                if (e instanceof UnaryExpr u) {
+                    Typed t = type(u.getExpression());
+                    return switch (u.getOperator()) {
+                        case LOGICAL_COMPLEMENT -> Typed.BOOLEAN;
+                        case MINUS, PLUS -> t;
+                        default -> {
+                            refuse(e, u.getOperator().asString(), u.getOperator().asString() + " is not allowed: only local variables change, by assignment");
+                            yield null;
+                        }
+                    };
+                }
+                if (e instanceof ConditionalExpr c) {
+                    type(c.getCondition());
+                    Typed then = type(c.getThenExpr());
+                    Typed otherwise = type(c.getElseExpr());
+                    return then.equals(Typed.NULL) ? otherwise : then;
+                }
+                if (e instanceof PointFreeExpr p) {
+                    operator(p.getOperator().getIdentifier(), e);
+                    type(p.getLeft());
+                    p.getRight().forEach(this::type);
+                    return Typed.BOOLEAN;
+                }
+                if (e instanceof HalfPointFreeExpr p) {
+                    operator(p.getOperator().getIdentifier(), e);
+                    p.getRight().forEach(this::type);
+                    return Typed.BOOLEAN;
+                }
+                refuse(e, null, expressionKind(e) + " is not part of the marketer language");
+                return null;
+            }
+
+            private void operator(String name, Expression e) {
+                if (name.equals("matches")) {
+                    refuse(e, "matches", "the matches operator runs java.util.regex, which can take seconds on some texts:"
+                            + " use Text.matches(value, \"pattern\") (RE2, time linear in the text)");
+                }
+                if (!OPERATORS.contains(name)) {
+                    refuse(e, name, "the operator " + name + " is not allowed (allowed: ==, !=, <, <=, >, >=, &&, ||, !, "
+                            + "in, not in, contains, not contains, memberOf)");
+                }
+            }
+
+            private Typed name(NameExpr n) {
+                String name = n.getNameAsString();
+                if (n instanceof DrlNameExpr d && d.getBackReferencesCount() > 0) {
+                    refuse(n, name, "back references (../) are not allowed");
+                }
+                Typed bound = scope.get(name);
+                if (bound != null) {
+                    return bound;
+                }
+                if (self != null) {
+                    return property(Typed.of(self), name, n);
+                }
+                refuse(n, name, name + " is not a bound fact, a local variable or a property here: actions may use only"
+                        + " the facts the conditions bind ($r, $o, ...) and their own local variables");
+                return null;
+            }
+
+            private Typed property(Typed owner, String name, Expression e) {
+                if (owner == null || owner.type().isPrimitive() || owner.equals(Typed.NULL)) {
+                    refuse(e, name, "." + name + " is not allowed here");
+                }
+                Method getter = RuleLanguage.property(owner.type(), name).orElse(null);
+                if (getter == null) {
+                    refuse(e, name, simpleName(owner.type()) + " has no property " + name + " that rules may read" + known(owner.type()));
+                }
+                return Typed.of(getter.getGenericReturnType());
+            }
+
+            private Typed call(Expression scopeExpr, String name, List<Expression> args, Expression e) {
+                Class<?> owner;
+                boolean statics = false;
+                if (scopeExpr == null) {
+                    if (self == null) {
+                        refuse(e, name, name + "(...) is not a function rules may call: call methods on the facts the conditions"
+                                + " bind, e.g. $r.eligible($o, \"...\")");
+                    }
+                    owner = self;
+                } else if (scopeExpr instanceof NameExpr n && !scope.containsKey(n.getNameAsString())
+                        && RuleLanguage.STATIC_SCOPES.containsKey(n.getNameAsString())
+                        && (self == null || RuleLanguage.property(self, n.getNameAsString()).isEmpty())) {
+                    owner = RuleLanguage.STATIC_SCOPES.get(n.getNameAsString());
+                    statics = true;
+                } else {
+                    Typed t = type(scopeExpr);
+                    if (t == null || t.type().isPrimitive() || t.equals(Typed.NULL)) {
+                        refuse(e, name, "." + name + "(...) cannot be called here");
+                    }
+                    owner = t.type();
+                }
+                boolean wantStatic = statics;
+                List<Method> candidates = RuleLanguage.methods(owner, name).stream()
+                        .filter(m -> Modifier.isStatic(m.getModifiers()) == wantStatic)
+                        .toList();
+                if (candidates.isEmpty()) {
+                    refuse(e, name, simpleName(owner) + " has no method " + name + "() that rules may call" + known(owner));
+                }
+                List<Typed> given = new ArrayList<>();
+                for (Expression a : args) {
+                    given.add(type(a));
+                }
+                Method chosen = candidates.stream().filter(m -> m.getParameterCount() == given.size()).findFirst().orElse(null);
+                if (chosen == null) {
+                    refuse(e, name, simpleName(owner) + "." + name + " takes " + String.join(" or ", candidates.stream()
+                            .map(m -> String.valueOf(m.getParameterCount())).distinct().sorted().toList()) + " argument(s), not " + given.size());
+                }
+                return Typed.of(chosen.getGenericReturnType());
+            }
+
+            private Typed binary(Typed left, BinaryExpr.Operator op, Typed right) {
+                return switch (op) {
+                    case OR, AND, EQUALS, NOT_EQUALS, LESS, GREATER, LESS_EQUALS, GREATER_EQUALS -> Typed.BOOLEAN;
+                    case PLUS -> left.type() == String.class || right.type() == String.class ? Typed.STRING : numeric(left, right);
+                    default -> numeric(left, right);
+                };
+            }
+
+            private Typed numeric(Typed left, Typed right) {
+                for (Class<?> c : List.of(double.class, Double.class, float.class, long.class, Long.class)) {
+                    if (left.type() == c || right.type() == c) {
+                        return Typed.of(c == Double.class || c == float.class ? double.class : c == Long.class ? long.class : c);
+                    }
+                }
+                return Typed.of(int.class);
+            }
+
+            /** Reports the first refused use in this expression, at the name it concerns when it can be found. */
+            private void refuse(Node node, String name, String message) {
+                if (statements != null) {
+                    Node at = node instanceof MethodCallExpr m ? m.getName() : node instanceof FieldAccessExpr f ? f.getName() : node;
+                    statements.refuse(at, message);
+                }
+                int offset = at;
+                if (at >= 0 && name != null) {
+                    int found = identifierIn(source, name, searchFrom);
+                    if (found < 0) {
+                        found = identifierIn(source, name, 0);
+                    }
+                    if (found >= 0) {
+                        searchFrom = found;
+                        offset = text.indexOf(source, at) == at ? at + found : at;
+                    }
+                }
+                error(offset, label + ": " + message + " (" + HINT + ")");
+                throw new Refused();
+            }
         }
 
-        private void error(int offset, BaseDescr fallback, String message) {
-            int line;
-            int column;
+        private static String known(Class<?> owner) {
+            Set<String> names = RuleLanguage.METHODS.get(owner);
+            return names == null ? "" : " (" + simpleName(owner) + " offers: " + String.join(", ", names.stream()
+                    .map(FileCheck::asWritten).sorted().toList()) + ")";
+        }
+
+        /** How rules write a member: getters as properties ({@code getCart} is {@code cart}), other methods with (). */
+        private static String asWritten(String method) {
+            for (String prefix : List.of("get", "is")) {
+                if (method.length() > prefix.length() && method.startsWith(prefix) && Character.isUpperCase(method.charAt(prefix.length()))) {
+                    return Character.toLowerCase(method.charAt(prefix.length())) + method.substring(prefix.length() + 1);
+                }
+            }
+            return method + "()";
+        }
+
+        private int find(String keyword, int from) {
+            Pattern p = Pattern.compile("\\b" + keyword + "\\b");
+            java.util.regex.Matcher m = p.matcher(text);
+            return m.find(Math.max(0, from)) ? m.start() : -1;
+        }
+
+        private void error(BaseDescr d, String message) {
+            if (d.getStartCharacter() >= 0) {
+                error(d.getStartCharacter(), message);
+                return;
+            }
+            int line = Math.max(d.getLine(), 0);
+            int column = d.getColumn() >= 0 ? d.getColumn() + 1 : 0;
+            errors.putIfAbsent(line + ":" + column + ":" + message, new SourceError(file, line, column, message));
+        }
+
+        private void error(int offset, String message) {
+            int line = 0;
+            int column = 0;
             if (offset >= 0) {
                 int index = Arrays.binarySearch(lineStarts, offset);
                 int lineIndex = index >= 0 ? index : -index - 2;
                 line = lineIndex + 1;
                 column = offset - lineStarts[lineIndex] + 1;
-            } else {
-                line = fallback == null ? 0 : Math.max(fallback.getLine(), 0);
-                column = fallback == null ? 0 : Math.max(fallback.getColumn() + 1, 0);
             }
-            SourceError error = new SourceError(file, line, column, message);
-            errors.putIfAbsent(line + ":" + column + ":" + message, error);
+            errors.putIfAbsent(line + ":" + column + ":" + message, new SourceError(file, line, column, message));
         }
-
-        private static int[] lineStarts(String text) {
-            List<Integer> starts = new ArrayList<>(List.of(0));
-            for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
-                    starts.add(i + 1);
-                }
-            }
-            return starts.stream().mapToInt(Integer::intValue).toArray();
-        }
-    }
-
-    private static String memberProblem(String name) {
-        if (REFLECTION_MEMBERS.contains(name)) {
-            return "rules may not look at or load Java classes (" + HINT + ")";
-        }
-        if (SYSTEM_MEMBERS.contains(name)) {
-            return "it reaches the computer nbo runs on, not the rule's facts (" + HINT + ")";
-        }
-        if (WAIT_MEMBERS.contains(name)) {
-            return "a rule must never wait for another one";
-        }
-        if (SESSION_MEMBERS.contains(name)) {
-            return "rules may not reach into the rule engine; they write to the Result only (" + HINT + ")";
-        }
-        return null;
     }
 
     static boolean importAllowed(String target) {
-        if (target.endsWith(".*")) {
-            String prefix = target.substring(0, target.length() - 2);
-            if (PACKAGES_ALLOWED.contains(prefix) || isOwnPackage(prefix)) {
-                return true;
-            }
-            // import static / function of every member of a class: allowed when the class is.
-            return classAllowed(prefix);
-        }
-        return classAllowed(target);
-    }
-
-    /** A dotted name from an import: the class is its first capitalised segment. */
-    private static boolean classAllowed(String dotted) {
-        List<String> segments = List.of(dotted.split("\\."));
-        for (int k = 0; k < segments.size(); k++) {
-            String s = segments.get(k);
-            if (!s.isEmpty() && Character.isUpperCase(s.charAt(0))) {
-                return k > 0 && classAllowed(String.join(".", segments.subList(0, k)), s);
-            }
-        }
-        return false;
-    }
-
-    static boolean classAllowed(String packageName, String className) {
-        return PACKAGES_ALLOWED.contains(packageName)
-                || isOwnPackage(packageName)
-                || (packageName.equals("java.util") && JAVA_UTIL_ALLOWED.contains(className))
-                || (packageName.equals("java.lang") && JAVA_LANG_ALLOWED.contains(className));
-    }
-
-    private static boolean isOwnPackage(String packageName) {
-        return packageName.equals("rules") || packageName.startsWith("rules.");
-    }
-
-    /** A simple class name rules may not use: any java.lang class outside the allow-list, or a known dangerous one. */
-    static boolean isRefusedClass(String name) {
-        if (JAVA_LANG_ALLOWED.contains(name)) {
-            return false;
-        }
-        return CLASSES_REFUSED.contains(name) || JAVA_LANG_CLASSES.computeIfAbsent(name, DrlSandbox::inJavaLang);
-    }
-
-    private static boolean inJavaLang(String name) {
-        try {
-            // Not initialised, from the boot loader: only asks whether java.lang has a class of that name.
-            Class.forName("java.lang." + name, false, null);
+        if (target.equals(MODEL_PACKAGE + ".*")) {
             return true;
-        } catch (ClassNotFoundException | LinkageError e) {
+        }
+        if (!target.startsWith(MODEL_PACKAGE + ".")) {
             return false;
         }
+        String simple = target.substring(MODEL_PACKAGE.length() + 1);
+        return RuleLanguage.FACT_TYPES.containsKey(simple) || RuleLanguage.METHODS.keySet().stream()
+                .anyMatch(c -> c.getName().equals(target));
     }
 
-    private static boolean isMvel(String value) {
-        return value != null && value.replace("\"", "").replace("'", "").strip().toLowerCase(Locale.ROOT).equals("mvel");
+    /** Where a whole identifier occurs in a text, from an index; -1 when it does not. */
+    private static int identifierIn(String source, String name, int from) {
+        for (int i = source.indexOf(name, from); i >= 0; i = source.indexOf(name, i + 1)) {
+            boolean startOk = i == 0 || !Character.isJavaIdentifierPart(source.charAt(i - 1));
+            int end = i + name.length();
+            boolean endOk = end >= source.length() || !Character.isJavaIdentifierPart(source.charAt(end));
+            if (startOk && endOk) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String kind(BaseDescr d) {
+        String name = d.getClass().getSimpleName().replace("Descr", "").toLowerCase(Locale.ROOT);
+        return switch (name) {
+            case "from" -> "from";
+            case "accumulate" -> "accumulate";
+            case "collect" -> "collect";
+            case "entrypoint" -> "from entry-point";
+            case "forall" -> "forall";
+            default -> name;
+        };
+    }
+
+    private static String expressionKind(Expression e) {
+        String name = e.getClass().getSimpleName();
+        return switch (name) {
+            case "ObjectCreationExpr" -> "new (creating objects, anonymous classes included)";
+            case "ArrayCreationExpr", "ArrayInitializerExpr" -> "creating arrays";
+            case "ArrayAccessExpr" -> "[...] access";
+            case "CastExpr", "InlineCastExpr", "FullyQualifiedInlineCastExpr" -> "a cast";
+            case "InstanceOfExpr" -> "instanceof";
+            case "ClassExpr" -> ".class";
+            case "LambdaExpr" -> "a lambda";
+            case "MethodReferenceExpr" -> "a method reference (::)";
+            case "AssignExpr" -> "assignment in a condition";
+            case "SuperExpr" -> "super";
+            case "SwitchExpr" -> "switch";
+            case "OOPathExpr" -> "an OOPath (/...)";
+            case "ListCreationLiteralExpression", "MapCreationLiteralExpression" -> "a list or map literal";
+            default -> name.replace("Expr", "").replace("Expression", "");
+        };
+    }
+
+    private static String statementKind(Statement s) {
+        String name = s.getClass().getSimpleName().replace("Stmt", "");
+        return switch (name) {
+            case "For", "ForEach", "While", "Do" -> "a " + name.toLowerCase(Locale.ROOT) + " loop";
+            case "LocalClassDeclaration", "LocalRecordDeclaration" -> "declaring a class";
+            case "Synchronized" -> "synchronized";
+            case "Try" -> "try";
+            case "Throw" -> "throw";
+            case "Return" -> "return";
+            default -> name.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private static String simpleName(Class<?> c) {
+        return c.getSimpleName();
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.strip().replaceAll("\\s+", " ");
+        return one.length() <= 60 ? one : one.substring(0, 57) + "...";
+    }
+
+    private static String unquote(String value) {
+        return value == null ? "" : value.strip().replaceAll("^[\"']|[\"']$", "");
     }
 
     private static boolean isHex(String s) {
         return s.chars().allMatch(c -> Character.digit(c, 16) >= 0);
     }
 
-    private enum Kind { IDENT, NUMBER, STRING, OP, NONE }
-
-    /** A token of DRL or Java code; identifiers are kept without the characters Java ignores in them. */
-    private record Token(Kind kind, String text, int start) {
-
-        static final Token NONE = new Token(Kind.NONE, "", -1);
-
-        boolean is(String s) {
-            return kind != Kind.STRING && text.equals(s);
-        }
-    }
-
-    /** A part of the file the parser found: a rule, query, function or declaration (labelled), or an import or global (skipped). */
-    private record Part(String label, int start, int end, boolean skip) {
-    }
-
-    /** Splits DRL and Java code into tokens the way Java does, leaving out comments and the content of literals. */
-    private static final class Lexer {
-
-        static List<Token> tokenize(String s) {
-            List<Token> out = new ArrayList<>();
-            int n = s.length();
-            int i = 0;
-            while (i < n) {
-                char c = s.charAt(i);
-                if (Character.isWhitespace(c) || c == '\uFEFF') {
-                    i++;
-                } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '/') {
-                    while (i < n && s.charAt(i) != '\n' && s.charAt(i) != '\r') {
-                        i++;
-                    }
-                } else if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
-                    int close = s.indexOf("*/", i + 2);
-                    i = close < 0 ? n : close + 2;
-                } else if (c == '"' && s.startsWith("\"\"\"", i) && opensTextBlock(s, i + 3)) {
-                    out.add(new Token(Kind.STRING, "\"\"\"", i));
-                    i = endOfTextBlock(s, i + 3);
-                } else if (c == '"' || c == '\'') {
-                    out.add(new Token(Kind.STRING, String.valueOf(c), i));
-                    i = endOfQuoted(s, i, c);
-                } else if (Character.isJavaIdentifierStart(s.codePointAt(i))) {
-                    int j = i;
-                    StringBuilder name = new StringBuilder();
-                    while (j < n && Character.isJavaIdentifierPart(s.codePointAt(j))) {
-                        int cp = s.codePointAt(j);
-                        // Java ignores these inside identifiers: "Sys" + a zero-width space + "tem" is System.
-                        if (!Character.isIdentifierIgnorable(cp)) {
-                            name.appendCodePoint(cp);
-                        }
-                        j += Character.charCount(cp);
-                    }
-                    if (!name.isEmpty()) {
-                        out.add(new Token(Kind.IDENT, name.toString(), i));
-                    }
-                    i = j;
-                } else if (Character.isDigit(c) || (c == '.' && i + 1 < n && Character.isDigit(s.charAt(i + 1)))) {
-                    int j = i + 1;
-                    while (j < n && (Character.isLetterOrDigit(s.charAt(j)) || s.charAt(j) == '_'
-                            || (s.charAt(j) == '.' && j + 1 < n && Character.isDigit(s.charAt(j + 1))))) {
-                        j++;
-                    }
-                    out.add(new Token(Kind.NUMBER, s.substring(i, j), i));
-                    i = j;
-                } else if (c == ':' && i + 1 < n && s.charAt(i + 1) == ':') {
-                    out.add(new Token(Kind.OP, "::", i));
-                    i += 2;
-                } else {
-                    out.add(new Token(Kind.OP, String.valueOf(c), i));
-                    i++;
-                }
+    private static int[] lineStarts(String text) {
+        List<Integer> starts = new ArrayList<>(List.of(0));
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
+                starts.add(i + 1);
             }
-            return out;
         }
-
-        /** A string or character literal; one left open ends at the end of its line, so what follows is still read as code. */
-        private static int endOfQuoted(String s, int open, char quote) {
-            int j = open + 1;
-            while (j < s.length()) {
-                char c = s.charAt(j);
-                if (c == '\\') {
-                    j += 2;
-                } else if (c == quote) {
-                    return j + 1;
-                } else if (c == '\n' || c == '\r') {
-                    return j;
-                } else {
-                    j++;
-                }
-            }
-            return s.length();
-        }
-
-        private static boolean opensTextBlock(String s, int from) {
-            int j = from;
-            while (j < s.length() && (s.charAt(j) == ' ' || s.charAt(j) == '\t' || s.charAt(j) == '\f')) {
-                j++;
-            }
-            return j < s.length() && (s.charAt(j) == '\n' || s.charAt(j) == '\r');
-        }
-
-        private static int endOfTextBlock(String s, int from) {
-            int j = from;
-            while (j < s.length()) {
-                if (s.charAt(j) == '\\') {
-                    j += 2;
-                } else if (s.startsWith("\"\"\"", j)) {
-                    return j + 3;
-                } else {
-                    j++;
-                }
-            }
-            return s.length();
-        }
+        return starts.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -24,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.drools.compiler.compiler.io.memory.MemoryFileSystem;
+import org.drools.compiler.kie.builder.impl.KieBuilderImpl;
+import org.drools.model.codegen.ExecutableModelProject;
+import org.drools.util.PortablePath;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieBuilder;
@@ -222,7 +226,9 @@ public final class RuleSetCompiler {
         ReleaseId releaseId = ks.newReleaseId("io.nbo.rules", "ruleset", "1.0." + BUILDS.incrementAndGet());
         kfs.generateAndWritePomXML(releaseId);
         compiled.forEach((name, text) -> kfs.write(KIE_ROOT + name, text));
-        KieBuilder builder = ks.newKieBuilder(kfs, RULES_PARENT).buildAll();
+        // The executable model: conditions and actions become compiled Java (no MVEL at run time), so every
+        // class generated for the rule set can be verified before any of it is loaded.
+        KieBuilder builder = ks.newKieBuilder(kfs, RULES_PARENT).buildAll(ExecutableModelProject.class);
         List<Message> messages = builder.getResults().getMessages(Message.Level.ERROR);
         if (!messages.isEmpty()) {
             for (Message m : messages) {
@@ -249,9 +255,33 @@ public final class RuleSetCompiler {
             return null;
         }
         try {
+            // Nothing generated has been loaded yet: it is adjusted and verified here, and loaded only if it passes.
+            if (!checkGeneratedClasses((KieBuilderImpl) builder, files, errors)) {
+                return null;
+            }
             return ks.newKieContainer(releaseId, RULES_PARENT).getKieBase();
         } finally {
             ks.getRepository().removeKieModule(releaseId);
         }
+    }
+
+    /**
+     * Points number comparisons at {@link JavaComparisons} in every generated class, then verifies them all
+     * against the marketer language ({@link BytecodeVerifier}).
+     *
+     * @return whether every class passed; otherwise the refused uses are added to {@code errors}
+     */
+    private static boolean checkGeneratedClasses(KieBuilderImpl builder, Map<String, String> files, List<SourceError> errors) {
+        MemoryFileSystem mfs = builder.getTrgMfs();
+        Map<String, byte[]> classes = new TreeMap<>();
+        for (PortablePath path : List.copyOf(mfs.getFilePaths())) {
+            String name = path.asString();
+            if (name.endsWith(".class")) {
+                byte[] bytes = ComparisonRewrite.rewrite(mfs.getBytes(path));
+                mfs.write(path, bytes);
+                classes.put(name.substring(0, name.length() - ".class".length()), bytes);
+            }
+        }
+        return true;
     }
 }
