@@ -1,10 +1,12 @@
 package io.nbo.deployment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.google.gson.JsonElement;
@@ -13,6 +15,7 @@ import io.kubernetes.client.openapi.JSON;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Deployment;
 import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1NetworkPolicy;
 import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -20,6 +23,7 @@ import io.kubernetes.client.openapi.models.V2HorizontalPodAutoscaler;
 import io.nbo.rules.RuleSetCompiler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -62,7 +67,8 @@ class KubernetesManifestsTest {
             "v1/Service", V1Service.class,
             "apps/v1/Deployment", V1Deployment.class,
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
-            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class);
+            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class,
+            "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class);
     /** Names the manifests may use before the README configuration table has them (none now). */
     static final Set<String> PENDING = Set.of();
     /** The largest ConfigMap the API server stores (data and metadata together). */
@@ -90,7 +96,7 @@ class KubernetesManifestsTest {
     void everyResourceIsValidAgainstTheKubernetesApi() {
         assertThat(rendered).extracting(r -> r.path("kind").asText())
                 .containsExactlyInAnyOrder("Namespace", "Secret", "Deployment", "Service", "HorizontalPodAutoscaler",
-                        "PodDisruptionBudget", "ConfigMap", "ConfigMap", "ConfigMap");
+                        "PodDisruptionBudget", "NetworkPolicy", "ConfigMap", "ConfigMap", "ConfigMap");
         for (JsonNode resource : rendered) {
             validate(resource);
         }
@@ -238,6 +244,7 @@ class KubernetesManifestsTest {
     void runsAsTheImagesNonRootUserOnAReadOnlyRoot() throws IOException {
         JsonNode pod = deployment.at("/spec/template/spec");
         assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/runAsUser").asInt()).isPositive();
         assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
         assertThat(container.at("/securityContext/allowPrivilegeEscalation").asBoolean()).isFalse();
         String dockerfile = Files.readString(Path.of("deployment/container/Dockerfile"));
@@ -245,6 +252,85 @@ class KubernetesManifestsTest {
         assertThat(dockerfile).contains("target/quarkus-app/", "quarkus-run.jar");
         assertThat(container.at("/resources/limits/memory").asText()).isNotEmpty();
         assertThat(container.path("env").toString()).contains("MaxRAMPercentage");
+    }
+
+    /** No privilege nbo does not use: what Pod Security's "restricted" level asks, and the namespace enforces it. */
+    @Test
+    void thePodHoldsNoPrivilegeItDoesNotUse() {
+        JsonNode pod = deployment.at("/spec/template/spec");
+        assertThat(pod.path("automountServiceAccountToken").isBoolean()).as("automountServiceAccountToken set").isTrue();
+        assertThat(pod.path("automountServiceAccountToken").asBoolean()).as("nbo never calls the Kubernetes API").isFalse();
+        assertThat(pod.at("/securityContext/seccompProfile/type").asText()).isEqualTo("RuntimeDefault");
+        assertThat(container.at("/securityContext/seccompProfile").isMissingNode()).as("no container override").isTrue();
+        assertThat(container.at("/securityContext/capabilities/drop")).extracting(JsonNode::asText).containsExactly("ALL");
+        assertThat(container.at("/securityContext/capabilities/add").isMissingNode()).isTrue();
+        assertThat(container.at("/securityContext/privileged").asBoolean(false)).isFalse();
+        assertThat(container.at("/securityContext/runAsUser").isMissingNode()).as("the pod's user, not root").isTrue();
+        for (String host : List.of("hostNetwork", "hostPID", "hostIPC")) {
+            assertThat(pod.path(host).asBoolean(false)).as(host).isFalse();
+        }
+        assertThat(container.path("ports")).allMatch(p -> !p.has("hostPort"));
+
+        // Writable: only /tmp, a bounded emptyDir (the JVM's java.io.tmpdir); the rules are read-only.
+        Map<String, JsonNode> volumes = new LinkedHashMap<>();
+        pod.path("volumes").forEach(v -> volumes.put(v.path("name").asText(), v));
+        assertThat(volumes.values()).allMatch(v -> v.has("configMap") || v.has("emptyDir"));
+        List<String> writable = new ArrayList<>();
+        for (JsonNode mount : container.path("volumeMounts")) {
+            JsonNode volume = volumes.get(mount.path("name").asText());
+            if (volume.has("emptyDir")) {
+                writable.add(mount.path("mountPath").asText());
+                assertThat(volume.at("/emptyDir/sizeLimit").asText()).as("a bounded emptyDir").isNotEmpty();
+            } else {
+                assertThat(mount.path("readOnly").asBoolean()).as("%s read-only", mount.path("mountPath").asText()).isTrue();
+            }
+        }
+        assertThat(writable).containsExactly("/tmp");
+        assertThat(container.path("env").toString()).contains("-Djava.io.tmpdir=/tmp");
+
+        assertThat(only("Namespace").at("/metadata/labels/pod-security.kubernetes.io~1enforce").asText()).isEqualTo("restricted");
+    }
+
+    @Test
+    void theNetworkPolicyLetsInTheHttpPortAndOutOnlyRedisAndDns() {
+        checkNetworkPolicy(only("NetworkPolicy"));
+        // The Redis peer of the committed policy sits in nbo's namespace, where the Secret's placeholder points.
+        String redisHost = URI.create(only("Secret").at("/stringData/NBO_REDIS_URL").asText()).getHost();
+        assertThat(redisHost).endsWith("." + kustomization.path("namespace").asText() + ".svc.cluster.local");
+        assertThat(redisRules(only("NetworkPolicy"))).singleElement()
+                .satisfies(rule -> assertThat(rule.path("to")).allMatch(peer -> !peer.has("namespaceSelector") && !peer.has("ipBlock")));
+    }
+
+    /** The check above fails for a policy that lets more through: it would notice a loosening. */
+    @Test
+    void theNetworkPolicyCheckRefusesALooserPolicy() {
+        JsonNode policy = only("NetworkPolicy");
+        Map<String, Consumer<ObjectNode>> loosenings = new LinkedHashMap<>();
+        loosenings.put("an egress rule without ports", spec -> egress(spec).addObject().set("to", redisRules(policy).get(0).path("to").deepCopy()));
+        loosenings.put("an egress rule without peers", spec -> egress(spec).addObject().putArray("ports").addObject().put("protocol", "TCP").put("port", 6379));
+        loosenings.put("an empty egress rule", spec -> egress(spec).addObject());
+        loosenings.put("Redis rule without ports", spec -> ((ObjectNode) redisRule(spec)).remove("ports"));
+        loosenings.put("Redis rule with empty ports", spec -> ((ObjectNode) redisRule(spec)).putArray("ports"));
+        loosenings.put("Redis rule with empty to", spec -> ((ObjectNode) redisRule(spec)).putArray("to"));
+        loosenings.put("HTTPS out to Redis", spec -> ((ArrayNode) redisRule(spec).path("ports")).addObject().put("protocol", "TCP").put("port", 443));
+        loosenings.put("a port range to Redis", spec -> ((ObjectNode) redisRule(spec).path("ports").get(0)).put("endPort", 65535));
+        loosenings.put("Redis port to the whole internet", spec -> ((ArrayNode) redisRule(spec).path("to")).addObject()
+                .putObject("ipBlock").put("cidr", "0.0.0.0/0"));
+        loosenings.put("Redis port to every pod", spec -> ((ArrayNode) redisRule(spec).path("to")).addObject().putObject("namespaceSelector"));
+        loosenings.put("DNS port to every pod", spec -> ((ObjectNode) dnsRule(spec).path("to").get(0)).remove("podSelector"));
+        loosenings.put("Redis port to the DNS pods", spec -> ((ArrayNode) dnsRule(spec).path("ports")).addObject().put("protocol", "TCP").put("port", 6379));
+        loosenings.put("no Egress policy type", spec -> ((ArrayNode) spec.path("policyTypes")).remove(1));
+        loosenings.put("no Ingress policy type", spec -> ((ArrayNode) spec.path("policyTypes")).remove(0));
+        loosenings.put("an ingress rule without ports", spec -> ((ObjectNode) spec.path("ingress").get(0)).remove("ports"));
+        loosenings.put("an ingress rule without peers", spec -> ((ObjectNode) spec.path("ingress").get(0)).remove("from"));
+        loosenings.put("another ingress port", spec -> ((ArrayNode) spec.path("ingress").get(0).path("ports")).addObject().put("protocol", "TCP").put("port", 5005));
+        loosenings.put("other pods selected", spec -> ((ObjectNode) spec.at("/podSelector/matchLabels")).put("app.kubernetes.io/name", "other"));
+        loosenings.forEach((name, loosen) -> {
+            ObjectNode loose = policy.deepCopy();
+            loosen.accept((ObjectNode) loose.path("spec"));
+            validate(loose); // the API server would take it: only the check below stands in its way
+            assertThatThrownBy(() -> checkNetworkPolicy(loose)).as(name).isInstanceOf(AssertionError.class);
+        });
     }
 
     @Test
@@ -277,6 +363,88 @@ class KubernetesManifestsTest {
                 assertThat(cm.path("data")).as(base).isEqualTo(configMap(base).path("data"));
             }
         }
+    }
+
+    // --- the NetworkPolicy: what it must let through, and nothing more ---
+
+    /**
+     * In: TCP on the container's HTTP port, from named peers. Out: every rule names its peers and its
+     * ports; the kube-dns pods get UDP and TCP 53, the Redis peers the Secret's Redis port, and nothing
+     * else is reachable.
+     */
+    static void checkNetworkPolicy(JsonNode policy) {
+        validate(policy);
+        JsonNode spec = policy.path("spec");
+        assertThat(contains(deployment.at("/spec/template/metadata/labels"), spec.at("/podSelector/matchLabels")))
+                .as("selects nbo's pods").isTrue();
+        assertThat(spec.path("policyTypes")).as("policyTypes: a direction left out is open")
+                .extracting(JsonNode::asText).containsExactlyInAnyOrder("Ingress", "Egress");
+
+        String http = "TCP/" + container.at("/ports/0/containerPort").asInt();
+        assertThat(only("Service").at("/spec/ports")).allMatch(p -> p.path("targetPort").asText().equals(container.at("/ports/0/name").asText())
+                || ("TCP/" + p.path("targetPort").asText()).equals(http));
+        assertThat(spec.path("ingress")).as("ingress rules").isNotEmpty();
+        for (JsonNode rule : spec.path("ingress")) {
+            assertThat(rule.path("from")).as("an ingress rule without `from` admits any source: %s", rule).isNotEmpty();
+            assertThat(ports(rule)).as("ingress ports").containsExactly(http);
+        }
+
+        String redis = "TCP/" + URI.create(only("Secret").at("/stringData/NBO_REDIS_URL").asText()).getPort();
+        assertThat(spec.path("egress")).as("egress rules").isNotEmpty();
+        Set<String> reachable = new TreeSet<>();
+        for (JsonNode rule : spec.path("egress")) {
+            assertThat(rule.path("to")).as("an egress rule without `to` reaches every address: %s", rule).isNotEmpty();
+            assertThat(rule.path("ports")).as("an egress rule without `ports` opens every port: %s", rule).isNotEmpty();
+            for (JsonNode peer : rule.path("to")) {
+                boolean pods = peer.at("/podSelector/matchLabels").isObject() && !peer.at("/podSelector/matchLabels").isEmpty();
+                boolean addresses = peer.at("/ipBlock/cidr").isTextual() && !peer.at("/ipBlock/cidr").asText().endsWith("/0");
+                assertThat(pods || addresses).as("a peer naming its pods (matchLabels) or addresses: %s", peer).isTrue();
+            }
+            Set<String> ports = ports(rule);
+            reachable.addAll(ports);
+            if (isDns(rule)) {
+                assertThat(ports).as("DNS rule").containsExactlyInAnyOrder("UDP/53", "TCP/53");
+            } else {
+                assertThat(ports).as("Redis rule").containsExactly(redis);
+            }
+        }
+        assertThat(reachable).as("out: Redis and DNS only").containsExactlyInAnyOrder(redis, "UDP/53", "TCP/53");
+        assertThat(spec.path("egress")).filteredOn(KubernetesManifestsTest::isDns).as("a DNS rule").hasSize(1);
+    }
+
+    /** PROTOCOL/PORT of a rule's ports: explicit protocol, one numeric port each, no range. */
+    static Set<String> ports(JsonNode rule) {
+        Set<String> ports = new TreeSet<>();
+        for (JsonNode p : rule.path("ports")) {
+            assertThat(p.path("protocol").asText()).as("explicit protocol: %s", p).isIn("TCP", "UDP");
+            assertThat(p.path("port").isInt()).as("a numeric port: %s", p).isTrue();
+            assertThat(p.has("endPort")).as("no port range: %s", p).isFalse();
+            ports.add(p.path("protocol").asText() + "/" + p.path("port").asInt());
+        }
+        return ports;
+    }
+
+    /** A rule whose peers are all the cluster's DNS pods in kube-system. */
+    static boolean isDns(JsonNode rule) {
+        return rule.path("to").size() > 0 && StreamSupport.stream(rule.path("to").spliterator(), false)
+                .allMatch(peer -> peer.at("/podSelector/matchLabels/k8s-app").asText().equals("kube-dns")
+                        && peer.at("/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText().equals("kube-system"));
+    }
+
+    static List<JsonNode> redisRules(JsonNode policy) {
+        return StreamSupport.stream(policy.at("/spec/egress").spliterator(), false).filter(r -> !isDns(r)).toList();
+    }
+
+    static ArrayNode egress(ObjectNode spec) {
+        return (ArrayNode) spec.path("egress");
+    }
+
+    static JsonNode redisRule(ObjectNode spec) {
+        return StreamSupport.stream(spec.path("egress").spliterator(), false).filter(r -> !isDns(r)).findFirst().orElseThrow();
+    }
+
+    static JsonNode dnsRule(ObjectNode spec) {
+        return StreamSupport.stream(spec.path("egress").spliterator(), false).filter(KubernetesManifestsTest::isDns).findFirst().orElseThrow();
     }
 
     // --- rendering: resources and configMapGenerator, as kustomize does for this kustomization ---
