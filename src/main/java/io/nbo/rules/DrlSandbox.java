@@ -31,6 +31,7 @@ import com.github.javaparser.ast.stmt.EmptyStmt;
 import com.github.javaparser.ast.stmt.ExpressionStmt;
 import com.github.javaparser.ast.stmt.IfStmt;
 import com.github.javaparser.ast.stmt.Statement;
+import io.nbo.model.CartItem;
 import io.nbo.model.SourceError;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -55,6 +56,7 @@ import org.drools.drl.ast.descr.BindingDescr;
 import org.drools.drl.ast.descr.EvalDescr;
 import org.drools.drl.ast.descr.ExistsDescr;
 import org.drools.drl.ast.descr.ExprConstraintDescr;
+import org.drools.drl.ast.descr.FromDescr;
 import org.drools.drl.ast.descr.ImportDescr;
 import org.drools.drl.ast.descr.NotDescr;
 import org.drools.drl.ast.descr.OrDescr;
@@ -287,10 +289,22 @@ public final class DrlSandbox {
             String typeName = p.getObjectType();
             String simple = typeName.startsWith(MODEL_PACKAGE + ".") ? typeName.substring(MODEL_PACKAGE.length() + 1) : typeName;
             Class<?> type = RuleLanguage.FACT_TYPES.get(simple);
-            if (type == null) {
+            if (type == null && RuleLanguage.ELEMENT_TYPES.containsKey(simple) && p.getSource() instanceof FromDescr from) {
+                // CartItem(...) from $c.cart.items: the list must be one of the fact model's, of this pattern's type.
+                type = RuleLanguage.ELEMENT_TYPES.get(simple);
+                String expression = from.getExpression() == null ? "" : from.getExpression();
+                int at = p.getStartCharacter() >= 0 ? find("from", p.getStartCharacter()) : -1;
+                Typed list = expression(expression, at >= 0 ? text.indexOf(expression, at) : -1, null, label, scope, false);
+                if (list != null && (!List.class.isAssignableFrom(list.type()) || list.element() != type)) {
+                    error(at, label + ": " + simple + "(...) from takes a list of " + simple + " of the fact model, such as "
+                            + (type == CartItem.class ? "$c.cart.items" : "$c.recent") + " (" + HINT + ")");
+                    return;
+                }
+            } else if (type == null) {
                 int name = p.getStartCharacter() >= 0 ? find(Pattern.quote(typeName), p.getStartCharacter()) : -1;
                 String message = label + ": " + typeName + " is not a fact rules can match: use "
-                        + String.join(", ", RuleLanguage.FACT_TYPES.keySet().stream().sorted().toList());
+                        + String.join(", ", RuleLanguage.FACT_TYPES.keySet().stream().sorted().toList())
+                        + (RuleLanguage.ELEMENT_TYPES.containsKey(simple) ? ", or " + simple + "(...) from a list such as $c.cart.items" : "");
                 if (name >= 0) {
                     error(name, message);
                 } else {
@@ -298,7 +312,7 @@ public final class DrlSandbox {
                 }
                 return;
             }
-            if (p.getSource() != null) {
+            if (p.getSource() != null && !RuleLanguage.ELEMENT_TYPES.containsValue(type)) {
                 error(p, label + ": " + kind(p.getSource()) + " is not part of the marketer language: match the facts "
                         + "themselves and read their properties in the conditions (" + HINT + ")");
                 return;

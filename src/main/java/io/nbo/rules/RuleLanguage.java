@@ -29,6 +29,9 @@ public final class RuleLanguage {
     public static final Map<String, Class<?>> FACT_TYPES = Map.of(
             "Customer", Customer.class, "Request", Request.class, "Offer", Offer.class, "Result", Result.class);
 
+    /** Types a pattern may take {@code from} a list of the fact model: {@code CartItem(price > 100) from $c.cart.items}. */
+    public static final Map<String, Class<?>> ELEMENT_TYPES = Map.of("CartItem", CartItem.class, "Event", Event.class);
+
     /**
      * Methods rules may call, by declaring class. Property reads ({@code cart.total}) resolve to the
      * listed getters ({@code getTotal}). Every method listed reads immutable data, or writes only to

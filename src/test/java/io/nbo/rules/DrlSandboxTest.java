@@ -49,6 +49,28 @@ class DrlSandboxTest {
         assertThat(DrlSandbox.check(files)).isEmpty();
     }
 
+    /** Every full rule (```drl) and every block of conditions (```) in rules/README.md is in the marketer language. */
+    @Test
+    void everyExampleInTheRulesReadmePasses() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("rules", "README.md"));
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("```(\\w*)\\n(.*?)```", java.util.regex.Pattern.DOTALL).matcher(readme);
+        int rules = 0;
+        int conditions = 0;
+        while (block.find()) {
+            String body = block.group(2);
+            if (block.group(1).equals("drl")) {
+                assertThat(check(body)).as(body).isEmpty();
+                rules++;
+            } else if (block.group(1).isEmpty() && body.lines().allMatch(l -> l.isBlank() || l.matches("\\s*(\\$\\w+ : )?(Customer|Request|Offer|CartItem|Event)\\(.*"))) {
+                String bind = body.contains("$c :") ? "" : "    $c : Customer()\n";
+                assertThat(check(rule("Example", bind + body.replaceAll("(?m)//.*$", ""), ""))).as(body).isEmpty();
+                conditions++;
+            }
+        }
+        assertThat(rules).as("full rules in the README").isGreaterThanOrEqualTo(2);
+        assertThat(conditions).as("blocks of conditions in the README").isGreaterThanOrEqualTo(4);
+    }
+
     @Test
     void theWholeMarketerLanguagePasses() {
         String drl = HEADER + """
@@ -68,6 +90,8 @@ class DrlSandboxTest {
                     ( Customer(flag("vip")) or Customer(number("ltv") >= 1000) )
                     $o : Offer(tags contains $tier, tags not contains "x", this != null, value * 2 > cost, $id : id)
                     eval($o.getValue() > 1.5)
+                    CartItem(category == "shoes", price * quantity > 100) from $c.cart.items
+                    Event(type == "search", attr("query") != null) from $c.recent
                 then
                     double factor = $o.getWeight() > 1 ? 1.5 : 1.2;
                     String why = "For " + $tier + " members";
@@ -196,6 +220,21 @@ class DrlSandboxTest {
         assertThat(check(drl)).singleElement().satisfies(e -> {
             assertThat(e.line()).isEqualTo(9);
             assertThat(e.message()).contains("from is not part of the marketer language");
+        });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            CartItem() from $c.recent                    | from        | 8:16
+            CartItem() from $c.cart.items.Class          | from        | 8:16
+            Event() from $c.cart.getClass().getClassLoader() | from    | 8:13
+            """)
+    void attack4_listsComeOnlyFromTheFactModel(String condition, String culprit, String position) {
+        String drl = rule("Lists", "    $c : Customer()\n    " + condition + "\n", "");
+
+        assertThat(check(drl)).singleElement().satisfies(e -> {
+            assertThat(e.line()).isEqualTo(8);
+            assertThat(e.message()).startsWith("rule \"Lists\": ");
         });
     }
 
