@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.drools.compiler.compiler.io.memory.MemoryFileSystem;
 import org.drools.compiler.kie.builder.impl.KieBuilderImpl;
+import org.drools.drl.ast.descr.RuleDescr;
 import org.drools.model.codegen.ExecutableModelProject;
 import org.drools.util.PortablePath;
 import org.kie.api.KieBase;
@@ -65,20 +66,34 @@ public final class RuleSetCompiler {
 
     private final OfferCatalogLoader catalogLoader;
     private final Clock clock;
-    private final boolean sandboxed;
+    private final Sandbox sandbox;
+
+    /** Which layers of the DRL sandbox a compiler applies; {@link #FULL} everywhere but in tests of one layer. */
+    public enum Sandbox {
+        /** The marketer language on the syntax tree ({@link DrlSandbox}), then on the compiled classes ({@link BytecodeVerifier}). */
+        FULL,
+        /** The compiled classes only: shows that layer holds on its own, should the syntax check miss something. */
+        COMPILED_CODE_ONLY,
+        /** Neither: only to test the limits that back the sandbox up at decision time (firing limit, budget, session integrity). */
+        OFF
+    }
 
     public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock) {
-        this(catalogLoader, clock, true);
+        this(catalogLoader, clock, Sandbox.FULL);
     }
 
     /**
-     * @param sandboxed false only to test the runtime limits (firing limit, time budget) that back the
-     *                  sandbox up: such a compiler accepts DRL that uses any Java API
+     * @param sandboxed false only to test the runtime limits (firing limit, time budget, session integrity) that back
+     *                  the sandbox up: such a compiler accepts DRL that uses any Java API
      */
     public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock, boolean sandboxed) {
+        this(catalogLoader, clock, sandboxed ? Sandbox.FULL : Sandbox.OFF);
+    }
+
+    public RuleSetCompiler(OfferCatalogLoader catalogLoader, Clock clock, Sandbox sandbox) {
         this.catalogLoader = catalogLoader;
         this.clock = clock;
-        this.sandboxed = sandboxed;
+        this.sandbox = sandbox;
     }
 
     /** Reads the DRL files and the catalog of a folder, by file name (sorted). */
@@ -194,11 +209,18 @@ public final class RuleSetCompiler {
         List<SourceError> refused = new ArrayList<>();
         List<SourceError> unanchored = new ArrayList<>();
         Map<String, String> compiled = new TreeMap<>();
+        // Where each rule is written, to place what the compiled-code check finds.
+        Map<String, SourceError> rules = new java.util.HashMap<>();
         for (String name : drlFiles) {
             ParsedDrl parsed = ParsedDrl.parse(name, files.get(name));
             // Marketers' DRL may only use the documented allow-list of Java APIs; a refused file is not even built.
-            if (sandboxed) {
+            if (sandbox == Sandbox.FULL) {
                 refused.addAll(DrlSandbox.check(parsed));
+            }
+            if (parsed.pkg() != null) {
+                for (RuleDescr rule : parsed.pkg().getRules()) {
+                    rules.putIfAbsent(rule.getName(), new SourceError(name, rule.getLine(), Math.max(rule.getColumn(), 0) + 1, rule.getName()));
+                }
             }
             DecisionAnchor.Anchored anchored = DecisionAnchor.anchor(parsed);
             compiled.put(name, anchored.text());
@@ -206,7 +228,7 @@ public final class RuleSetCompiler {
         }
         errors.addAll(refused);
         errors.addAll(unanchored);
-        KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, compiled, errors);
+        KieBase kieBase = drlFiles.isEmpty() || !refused.isEmpty() ? null : buildKieBase(files, compiled, rules, errors, sandbox != Sandbox.OFF);
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
@@ -217,8 +239,11 @@ public final class RuleSetCompiler {
     /**
      * @param files    the rule set as written, for error positions
      * @param compiled the DRL files as compiled (anchored per decision: same lines and columns)
+     * @param rules    where each rule is written, by name (for what the compiled-code check finds)
+     * @param verify   whether to verify the generated classes ({@link BytecodeVerifier})
      */
-    private static KieBase buildKieBase(Map<String, String> files, Map<String, String> compiled, List<SourceError> errors) {
+    private static KieBase buildKieBase(Map<String, String> files, Map<String, String> compiled, Map<String, SourceError> rules,
+                                        List<SourceError> errors, boolean verify) {
         KieServices ks = KieServices.get();
         KieFileSystem kfs = ks.newKieFileSystem();
         // A fresh release id per build, removed from the shared repository once built, so that
@@ -256,7 +281,7 @@ public final class RuleSetCompiler {
         }
         try {
             // Nothing generated has been loaded yet: it is adjusted and verified here, and loaded only if it passes.
-            if (!checkGeneratedClasses((KieBuilderImpl) builder, files, errors)) {
+            if (!checkGeneratedClasses((KieBuilderImpl) builder, rules, errors, verify)) {
                 return null;
             }
             return ks.newKieContainer(releaseId, RULES_PARENT).getKieBase();
@@ -271,7 +296,8 @@ public final class RuleSetCompiler {
      *
      * @return whether every class passed; otherwise the refused uses are added to {@code errors}
      */
-    private static boolean checkGeneratedClasses(KieBuilderImpl builder, Map<String, String> files, List<SourceError> errors) {
+    private static boolean checkGeneratedClasses(KieBuilderImpl builder, Map<String, SourceError> rules, List<SourceError> errors,
+                                                 boolean verify) {
         MemoryFileSystem mfs = builder.getTrgMfs();
         Map<String, byte[]> classes = new TreeMap<>();
         for (PortablePath path : List.copyOf(mfs.getFilePaths())) {
@@ -282,6 +308,16 @@ public final class RuleSetCompiler {
                 classes.put(name.substring(0, name.length() - ".class".length()), bytes);
             }
         }
-        return true;
+        if (!verify) {
+            return true;
+        }
+        List<BytecodeVerifier.Violation> violations = BytecodeVerifier.verify(classes);
+        for (BytecodeVerifier.Violation v : violations) {
+            SourceError at = v.rule() == null ? null : rules.get(v.rule());
+            String message = (v.rule() == null ? "generated class " + v.className() : "rule \"" + v.rule() + "\"")
+                    + ": the compiled rule " + v.what() + " (" + DrlSandbox.HINT + ")";
+            errors.add(at == null ? new SourceError("(rules)", 0, 0, message) : new SourceError(at.file(), at.line(), at.column(), message));
+        }
+        return violations.isEmpty();
     }
 }
