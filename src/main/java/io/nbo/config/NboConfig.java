@@ -157,7 +157,10 @@ public interface NboConfig {
         @WithDefault("10000")
         int maxFirings();
 
-        /** Time the rules may take in one decision; matches still pending then are not fired. Default 50ms. */
+        /**
+         * Time the rules may take in one decision, from inserting the customer and the request (their
+         * conditions included) to the last firing; matches still pending then are not fired. Default 50ms.
+         */
         @WithDefault("50ms")
         Duration timeBudget();
 

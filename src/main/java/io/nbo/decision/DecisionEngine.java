@@ -54,6 +54,10 @@ public final class DecisionEngine {
     public static final String FALLBACK_OFFER = "fallback_offer";
     /** Notice code: the rules were stopped by the time budget. */
     public static final String RULE_TIME_BUDGET = "rule_time_budget";
+    /** Notice code: the rules changed the facts kept between decisions, so their session was thrown away. */
+    public static final String SESSION_DISCARDED = "session_discarded";
+    /** Notice codes saying the rules did not run as they should, so the answer is partial. */
+    public static final Set<String> RULES_CUT_SHORT = Set.of(RULE_FIRING_LIMIT, RULE_TIME_BUDGET, SESSION_DISCARDED);
 
     private record Candidate(Offer offer, Channel channel, double propensity, double score, Result.Verdict verdict) {
     }
@@ -72,7 +76,7 @@ public final class DecisionEngine {
 
     /**
      * @param maxFirings rule firings allowed in one decision
-     * @param budget     time allowed for firing rules in one decision
+     * @param budget     time allowed for the rules in one decision, their conditions included
      */
     public DecisionEngine(double priorClicks, double priorTrials, int maxFirings, java.time.Duration budget) {
         this.priorClicks = priorClicks;
@@ -83,6 +87,10 @@ public final class DecisionEngine {
 
     public Outcome decide(RuleSet ruleSet, Customer customer, Request request, Channel calling, int limit, Instant now) {
         return decide(ruleSet, customer, request, calling, limit, now, null);
+    }
+
+    java.time.Duration budget() {
+        return budget;
     }
 
     /**
@@ -100,6 +108,10 @@ public final class DecisionEngine {
         }
         if (evaluation.timeBudgetExceeded()) {
             notices.add(new Notice(RULE_TIME_BUDGET, "rules stopped after their " + budget.toMillis() + " ms budget; the answer may be incomplete"));
+        }
+        if (evaluation.sessionChanged()) {
+            notices.add(new Notice(SESSION_DISCARDED, "a rule deleted, replaced or inserted a fact the rules keep between decisions; "
+                    + "their session was discarded and the answer may be incomplete"));
         }
 
         List<Candidate> candidates = new ArrayList<>();

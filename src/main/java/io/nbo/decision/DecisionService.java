@@ -169,9 +169,10 @@ public class DecisionService {
                                 : "every eligible offer was suppressed; see suppressed"));
                     }
                     boolean unchecked = all.stream().anyMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
-                    // Partial: decided without the customer's data, the rules failed or were cut short, or the policies could not be checked.
-                    boolean partial = loaded.notice() != null || failed || unchecked || all.stream().anyMatch(n ->
-                            n.code().equals(DecisionEngine.RULE_FIRING_LIMIT) || n.code().equals(DecisionEngine.RULE_TIME_BUDGET));
+                    // Partial: decided without the customer's data, the rules failed, were cut short or changed their session,
+                    // or the policies could not be checked.
+                    boolean partial = loaded.notice() != null || failed || unchecked
+                            || all.stream().anyMatch(n -> DecisionEngine.RULES_CUT_SHORT.contains(n.code()));
                     return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
                             decided.preferredChannel() == null ? null : decided.preferredChannel().id(), partial, loaded.degraded() || unchecked,
                             all, suppressed);

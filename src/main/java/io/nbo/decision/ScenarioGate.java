@@ -18,7 +18,7 @@ public class ScenarioGate implements RuleSetGate {
 
     public ScenarioGate(NboConfig config, CustomerDataValidator validator) {
         this.runner = new ScenarioRunner(new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(),
-                config.rules().maxFirings(), ScenarioRunner.BUDGET), validator);
+                config.rules().maxFirings(), ScenarioRunner.SAFETY_STOP), validator);
     }
 
     @Override

@@ -19,6 +19,11 @@ public final class NboMetrics {
     public static final String RULESET_RELOADS = "nbo.ruleset.reloads";
     /** Timer of compiling a rule set. */
     public static final String RULESET_COMPILE = "nbo.ruleset.compile";
+    /**
+     * Counter of resident rule sessions disposed of after a decision instead of serving the next; tag
+     * {@code reason} (integrity: the rules changed the session's facts; budget; firing_limit; error: a rule threw).
+     */
+    public static final String RULES_SESSIONS_DISCARDED = "nbo.rules.sessions.discarded";
 
     /** Counter of offers the contact policies stopped; tags {@code policy} (its name in policies.yaml), {@code code} (capped, suppressed, sold_out). */
     public static final String POLICY_SUPPRESSIONS = "nbo.policy.suppressions";

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import org.kie.api.KieBase;
 
 /**
@@ -19,8 +21,24 @@ import org.kie.api.KieBase;
  */
 public final class RuleSet {
 
-    /** What one evaluation produced: the rules' result, which rules fired in order, and whether a limit cut it short. */
-    public record Evaluation(Result result, List<String> firedRules, boolean firingLimitReached, boolean timeBudgetExceeded) {
+    /**
+     * What one evaluation produced: the rules' result, which rules fired in order, whether a limit cut it
+     * short, and whether the rules changed the facts the session keeps between decisions (deleted,
+     * replaced or added one), so that the session was discarded.
+     */
+    public record Evaluation(Result result, List<String> firedRules, boolean firingLimitReached, boolean timeBudgetExceeded,
+                             boolean sessionChanged) {
+    }
+
+    /** Why a session was disposed of after a decision instead of serving the next one; {@link #tag} is the meter's. */
+    enum Discard {
+        INTEGRITY("integrity"), BUDGET("budget"), FIRING_LIMIT("firing_limit"), ERROR("error");
+
+        final String tag;
+
+        Discard(String tag) {
+            this.tag = tag;
+        }
     }
 
     private final String version;
@@ -36,6 +54,8 @@ public final class RuleSet {
     private static final int MAX_IDLE = 2 * Runtime.getRuntime().availableProcessors() + 2;
     /** Quarkus runs two event loops per core by default, and decisions run on them. */
     private static final int WARM_SESSIONS = 2 * Runtime.getRuntime().availableProcessors();
+    private volatile Consumer<Discard> discards = discard -> { };
+    private LongSupplier nanoTime = System::nanoTime;
 
     RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, List<String> files, Instant compiledAt) {
         this.version = version;
@@ -80,9 +100,13 @@ public final class RuleSet {
      * It is also the first check that the rules finish at all. It does so in as many sessions as
      * there can be threads deciding at once, so that none of them builds its session during a request.
      *
-     * @return one line per channel on which the rules did not finish within the limits; empty when all did
+     * <p>The verdict is on firings: a run that reaches {@code maxFirings} loops. Time only stops a run
+     * that would otherwise never end; a run that finishes passes however long a busy machine made it take.
+     *
+     * @param safetyStop wall time after which a run is stopped and reported as unfinished
+     * @return one line per channel on which the rules did not finish or changed the session; empty when all did well
      */
-    public List<String> warmUp(int maxFirings, java.time.Duration budget) {
+    public List<String> warmUp(int maxFirings, java.time.Duration safetyStop) {
         Instant now = Instant.now();
         List<String> unfinished = new ArrayList<>();
         List<ResidentSession> warmed = new ArrayList<>();
@@ -92,11 +116,15 @@ public final class RuleSet {
                 warmed.add(session);
                 for (io.nbo.model.Channel channel : io.nbo.model.Channel.values()) {
                     Evaluation e = session.evaluate(Customer.unknown("warm-up", now),
-                            new Request(channel.id(), null, null, null, java.util.Map.of()), maxFirings, budget);
-                    if (e.firingLimitReached() || e.timeBudgetExceeded()) {
-                        unfinished.add("the rules do not finish for an unknown visitor on " + channel.id() + ": "
-                                + (e.firingLimitReached() ? "stopped after " + maxFirings + " firings" : "stopped after " + budget.toMillis() + " ms")
-                                + " (a rule that triggers itself?)");
+                            new Request(channel.id(), null, null, null, java.util.Map.of()), maxFirings, safetyStop, nanoTime);
+                    String visitor = " for an unknown visitor on " + channel.id() + ": ";
+                    if (e.firingLimitReached()) {
+                        unfinished.add("the rules do not finish" + visitor + "stopped after " + maxFirings + " firings (a rule that triggers itself?)");
+                    } else if (e.timeBudgetExceeded()) {
+                        unfinished.add("the machine is slow or the rules do not finish" + visitor + "stopped after " + readable(safetyStop)
+                                + ", " + e.firedRules().size() + " firings");
+                    } else if (e.sessionChanged()) {
+                        unfinished.add("the rules change the session" + visitor + "a rule deleted, replaced or inserted a fact");
                     }
                 }
             }
@@ -112,6 +140,11 @@ public final class RuleSet {
         return unfinished;
     }
 
+    /** A duration as a person reads it: {@code 30 s}, {@code 250 ms}. */
+    static String readable(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 && !d.isZero() ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
     /** The same, with no time budget beyond the firing limit. */
     public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings) {
         return evaluate(customer, request, now, maxFirings, java.time.Duration.ofDays(1));
@@ -122,23 +155,37 @@ public final class RuleSet {
      * resident session taken from this rule set's idle ones (or a new one).
      *
      * @param maxFirings rule firings allowed before evaluation stops (a guard against rules that loop)
-     * @param budget     time allowed for firing rules; matches still pending after it are not fired
+     * @param budget     time allowed for the evaluation, from inserting the customer and the request
+     *                   (whose conditions are evaluated first) to the last firing; matches still pending
+     *                   after it are not fired
      */
     public Evaluation evaluate(Customer customer, Request request, Instant now, int maxFirings, java.time.Duration budget) {
         ResidentSession session = take(now);
-        boolean clean = false;
+        Discard discard = Discard.ERROR;
         try {
-            Evaluation e = session.evaluate(customer, request, maxFirings, budget);
-            clean = !e.firingLimitReached() && !e.timeBudgetExceeded();
+            Evaluation e = session.evaluate(customer, request, maxFirings, budget, nanoTime);
+            discard = e.sessionChanged() ? Discard.INTEGRITY : e.timeBudgetExceeded() ? Discard.BUDGET
+                    : e.firingLimitReached() ? Discard.FIRING_LIMIT : null;
             return e;
         } finally {
-            // A session whose rules threw or were cut short is not trusted with another decision.
-            if (clean) {
+            // A session whose rules threw, were cut short or changed its facts is not trusted with another decision.
+            if (discard == null) {
                 giveBack(session, now);
             } else {
                 session.dispose();
+                discards.accept(discard);
             }
         }
+    }
+
+    /** Tells {@code listener} of every session disposed of after a decision, and why (the registry counts them). */
+    void onDiscard(Consumer<Discard> listener) {
+        this.discards = listener;
+    }
+
+    /** Measures budgets on {@code nanoTime} instead of {@link System#nanoTime()}: a test's slow machine. Call before any evaluation. */
+    void measureTimeWith(LongSupplier nanoTime) {
+        this.nanoTime = nanoTime;
     }
 
     /** How many sessions wait for the next decisions. */

@@ -56,11 +56,12 @@ public class RuleSetRegistry {
 
     private static final Logger LOG = Logger.getLogger(RuleSetRegistry.class);
     /**
-     * Limits of the warm-up run every new rule set gets: generous, since it also pays Drools' first-use
-     * work, and 1 s refused valid rule sets on a crowded 2-core machine (load-tests/README.md).
+     * Limits of the warm-up run every new rule set gets. The firing limit decides whether the rules
+     * loop; the wall clock only stops a run that would never end, since a time budget (1 s, then 5 s)
+     * refused valid rule sets on a crowded 2-core machine (load-tests/README.md).
      */
-    private static final int WARM_UP_FIRINGS = 10_000;
-    private static final java.time.Duration WARM_UP_BUDGET = java.time.Duration.ofSeconds(5);
+    static final int WARM_UP_FIRINGS = 10_000;
+    static final java.time.Duration WARM_UP_SAFETY_STOP = java.time.Duration.ofSeconds(30);
 
     /** The last refused rule set, for health, metrics and the API. */
     public record Failure(String version, String source, Instant at, List<SourceError> errors, List<String> testFailures) {
@@ -123,6 +124,7 @@ public class RuleSetRegistry {
     private final Counter reloadsOk;
     private final Counter reloadsFailed;
     private final Timer compileTime;
+    private final java.util.function.Consumer<RuleSet.Discard> countDiscard;
     /**
      * The active and the previous compiled version, so a rollback swaps at once instead of compiling
      * again. Only two: a 10,000-rule set keeps about 330 MB (load-tests/README.md).
@@ -168,6 +170,12 @@ public class RuleSetRegistry {
         this.reloadsOk = registry.counter(NboMetrics.RULESET_RELOADS, "result", "ok");
         this.reloadsFailed = registry.counter(NboMetrics.RULESET_RELOADS, "result", "failed");
         this.compileTime = Timer.builder(NboMetrics.RULESET_COMPILE).description("Time to compile a rule set").register(registry);
+        Map<RuleSet.Discard, Counter> discarded = new java.util.EnumMap<>(RuleSet.Discard.class);
+        for (RuleSet.Discard reason : RuleSet.Discard.values()) {
+            discarded.put(reason, Counter.builder(NboMetrics.RULES_SESSIONS_DISCARDED).tag("reason", reason.tag)
+                    .description("Resident rule sessions disposed of after a decision instead of reused").register(registry));
+        }
+        this.countDiscard = reason -> discarded.get(reason).increment();
         Gauge.builder(NboMetrics.RULESET_RULES, active, a -> a.get() == null ? 0 : a.get().ruleCount()).register(registry);
         Gauge.builder(NboMetrics.RULESET_OFFERS, active, a -> a.get() == null ? 0 : a.get().catalog().size()).register(registry);
     }
@@ -266,7 +274,7 @@ public class RuleSetRegistry {
         long start = System.nanoTime();
         try {
             RuleSet candidate = compiler.compile(files);
-            List<String> failures = new java.util.ArrayList<>(candidate.warmUp(WARM_UP_FIRINGS, WARM_UP_BUDGET));
+            List<String> failures = new java.util.ArrayList<>(candidate.warmUp(WARM_UP_FIRINGS, WARM_UP_SAFETY_STOP));
             failures.addAll(gate.failures(candidate, files));
             return new Validation(version, candidate, List.of(), failures);
         } catch (InvalidRuleSetException e) {
@@ -500,6 +508,8 @@ public class RuleSetRegistry {
     }
 
     private void swap(RuleSet next, String source) {
+        // Counted from here on: the sessions the decisions use, not those of its validation.
+        next.onDiscard(countDiscard);
         compiled.put(next.version(), next);
         prepared.compareAndSet(next, null);
         RuleSet previous = active.getAndSet(next);

@@ -33,6 +33,7 @@ class OperationsTest {
                 .containsPattern("nbo_rules_fired_total [1-9]")
                 .contains("nbo_ruleset_active{version=\"" + version + "\"} 1.0")
                 .containsPattern("nbo_ruleset_rules [1-9]")
+                .containsPattern("nbo_rules_sessions_discarded_total\\{reason=\"integrity\"\\} ")
                 .contains("lettuce_command_completion_seconds");
     }
 

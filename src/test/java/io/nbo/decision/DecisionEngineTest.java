@@ -200,11 +200,11 @@ class DecisionEngineTest {
     void aRuleSetThatLoopsIsCaughtByItsWarmUpEvenWithoutScenarios() throws Exception {
         RuleSet looping = compileUnchecked(FOREVER);
 
-        List<String> unfinished = looping.warmUp(2_000, java.time.Duration.ofSeconds(1));
+        List<String> unfinished = looping.warmUp(2_000, java.time.Duration.ofSeconds(30));
 
         assertThat(unfinished).hasSize(Channel.values().length)
-                .first().asString().startsWith("the rules do not finish for an unknown visitor on web: stopped after");
-        assertThat(ruleSet.warmUp(2_000, java.time.Duration.ofSeconds(1))).isEmpty();
+                .first().asString().startsWith("the rules do not finish for an unknown visitor on web: stopped after 2000 firings");
+        assertThat(ruleSet.warmUp(2_000, java.time.Duration.ofSeconds(30))).isEmpty();
     }
 
     @Test
@@ -226,7 +226,8 @@ class DecisionEngineTest {
     @Test
     void aScenarioFailsWhenTheRulesCannotFinish() throws Exception {
         RuleSet looping = compileUnchecked(FOREVER);
-        ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 500), io.nbo.context.CustomerDataValidator.standalone());
+        ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 500, ScenarioRunner.SAFETY_STOP),
+                io.nbo.context.CustomerDataValidator.standalone());
 
         ScenarioRunner.Run run = runner.run(looping, "loop.yaml", """
                 name: Anything
@@ -235,7 +236,67 @@ class DecisionEngineTest {
                 expect: {}
                 """);
 
-        // whichever limit trips first (500 firings or the 50 ms budget), the scenario fails and says so
-        assertThat(run.failures()).anyMatch(f -> f.startsWith("the rules did not finish: rules stopped after"));
+        // on the firing limit, however busy the machine: the safety stop is 30 s away
+        assertThat(run.failures()).anyMatch(f -> f.startsWith("the rules did not finish: rules stopped after 500 firings"));
+    }
+
+    @Test
+    void aRuleThatChangesTheSessionMakesThePartialAnswerSaySoAndTheNextDecisionIsWhole() throws Exception {
+        RuleSet hostile = compileUnchecked("""
+                package rules;
+                import io.nbo.model.*;
+                rule "Big is eligible"
+                when
+                    $r : Result()
+                    Request()
+                    $o : Offer(id == "big")
+                then
+                    $r.eligible($o, "x");
+                end
+                rule "Takes the result away"
+                when
+                    $r : Result()
+                    Request(attr("attack") == "yes")
+                then
+                    delete($r);
+                end
+                """);
+        Customer c = customer(Map.of(), Map.of());
+
+        var attacked = engine.decide(hostile, c, new Request("web", null, null, null, Map.of("attack", "yes")), Channel.WEB, 1, NOW);
+        var next = engine.decide(hostile, c, new Request("web", null, null, null, Map.of()), Channel.WEB, 1, NOW);
+
+        assertThat(attacked.notices()).extracting(Decision.Notice::code).containsExactly(DecisionEngine.SESSION_DISCARDED);
+        assertThat(attacked.notices()).extracting(Decision.Notice::code).anyMatch(DecisionEngine.RULES_CUT_SHORT::contains);
+        assertThat(next.notices()).isEmpty();
+        assertThat(next.offers()).extracting(RankedOffer::offerId).containsExactly("big");
+    }
+
+    /** No rule is left to fire, so only a check after the conditions sees the budget overrun. */
+    @Test
+    void aSlowConditionCountsAgainstTheTimeBudget() throws Exception {
+        RuleSet slow = compileUnchecked("""
+                package rules;
+                import io.nbo.model.*;
+                function boolean slowly(String channel, long millis) {
+                    try { Thread.sleep(millis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                    return false;
+                }
+                rule "Big, after a slow condition that does not even hold"
+                when
+                    $r : Result()
+                    Request(attr("mode") == "slow", slowly(channel, 300))
+                    $o : Offer(id == "big")
+                then
+                    $r.eligible($o, "x");
+                end
+                """);
+
+        var out = new DecisionEngine(1, 20, 10_000, java.time.Duration.ofMillis(50)).decide(slow, customer(Map.of(), Map.of()),
+                new Request("web", null, null, null, Map.of("mode", "slow")), Channel.WEB, 1, NOW);
+
+        assertThat(out.firedRules()).isEmpty();
+        assertThat(out.offers()).isEmpty();
+        assertThat(out.notices()).extracting(Decision.Notice::code).containsExactly(DecisionEngine.RULE_TIME_BUDGET);
     }
 }
