@@ -59,7 +59,8 @@ class RuleReloadTest {
     }
 
     static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
+        // A wait, not a target: compiling and testing the folder takes seconds on a busy machine.
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
         while (!condition.get()) {
             assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
             Thread.sleep(100);

@@ -66,9 +66,11 @@ class RuleSetLifecycleTest {
                 // The test reports this replica itself; a long heartbeat keeps it live while a busy
                 // machine takes seconds to compile and test the publish before looking for replicas.
                 Duration.ofSeconds(20), new SimpleMeterRegistry());
+        // replica-b reports itself twice a second, as a running one does, while the publisher compiles and tests
+        var heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
             replica.poll();
-            replica.heartbeat();
+            heartbeats.scheduleAtFixedRate(replica::heartbeat, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
             assertThat(replica.active().version()).isEqualTo(original);
 
             // a publish whose own scenario fails is refused whole
@@ -87,10 +89,10 @@ class RuleSetLifecycleTest {
             assertThat(refused.getString("errors[0].detail")).contains("no-such-offer");
             assertThat(activeVersion()).isEqualTo(original);
 
-            // a good publish is compiled on the live replica first, then becomes active here and there
+            // a good publish is compiled on the live replica first, then becomes active here and there;
+            // replica-b keeps reporting itself, as a running one does, while the publisher compiles and tests
             Map<String, String> good = folder();
             good.put("zz-extra.drl", BESTSELLERS_FIRST);
-            replica.heartbeat();
             JsonPath answer = given().contentType(ContentType.JSON)
                     .body(Map.of("files", good, "author", "ana", "message", "bestsellers first")).post("/v1/rulesets")
                     .then().statusCode(201).extract().jsonPath();
@@ -133,6 +135,7 @@ class RuleSetLifecycleTest {
             given().contentType(ContentType.JSON).body(Map.of("author", "bo", "message", "x")).post("/v1/rulesets/abcdefabcdef/activate")
                     .then().statusCode(404).contentType("application/problem+json");
         } finally {
+            heartbeats.shutdownNow();
             replica.onStop(null);
             redis.close();
         }
