@@ -57,8 +57,10 @@ final class BytecodeVerifier {
             "org/drools/model/DomainClassMetadata", "getPropertyIndex",
             "org/drools/model/functions/PredicateInformation", "<init> addRuleNames setMoreThanMaxRuleDefs",
             // Null-safe comparisons: numbers, and text (Comparable.compareTo) for "<" and ">" on strings.
-            "org/drools/modelcompiler/util/EvaluationUtil", "areNullSafeEquals areNumbersNullSafeEquals greaterThanNumbers"
-                    + " greaterOrEqualNumbers lessThanNumbers lessOrEqualNumbers greaterThan greaterOrEqual lessThan lessOrEqual",
+            "org/drools/modelcompiler/util/EvaluationUtil", "areNullSafeEquals areNumbersNullSafeEquals"
+                    + " greaterThan greaterOrEqual lessThan lessOrEqual",
+            // Number comparisons, pointed here by ComparisonRewrite so that NaN fails them as in Java.
+            ComparisonRewrite.TO, "greaterThanNumbers greaterOrEqualNumbers lessThanNumbers lessOrEqualNumbers",
             "java/lang/Double", "valueOf doubleValue",
             "java/lang/Integer", "valueOf intValue",
             "java/lang/Long", "valueOf longValue",
@@ -83,7 +85,7 @@ final class BytecodeVerifier {
             "org/drools/model/operators/ContainsOperator", "INSTANCE",
             "org/drools/model/operators/InOperator", "INSTANCE",
             "org/drools/model/operators/MemberOfOperator", "INSTANCE",
-            "org/drools/model/Rule$Attribute", "SALIENCE NO_LOOP",
+            "org/drools/model/Rule$Attribute", "SALIENCE NO_LOOP LOCK_ON_ACTIVE ENABLED ACTIVATION_GROUP",
             "java/lang/Double", "TYPE",
             "java/lang/Integer", "TYPE",
             "java/lang/Long", "TYPE",

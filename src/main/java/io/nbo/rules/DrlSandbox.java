@@ -92,9 +92,6 @@ public final class DrlSandbox {
             "lock-on-active", Pattern.compile("true|false|"),
             "enabled", Pattern.compile("true|false"),
             "activation-group", Pattern.compile("[\\w .-]{1,100}"),
-            "agenda-group", Pattern.compile("[\\w .-]{1,100}"),
-            "date-effective", Pattern.compile("[\\w :.+-]{1,40}"),
-            "date-expires", Pattern.compile("[\\w :.+-]{1,40}"),
             "dialect", Pattern.compile("java"));
 
     /** DRL operators allowed between a value and a list or a value: {@code tags contains "x"}, {@code channel in ("web")}. */

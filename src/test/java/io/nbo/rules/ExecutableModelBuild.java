@@ -39,7 +39,7 @@ final class ExecutableModelBuild {
             Map<String, byte[]> classes = new TreeMap<>();
             for (String file : module.getFileNames()) {
                 if (file.endsWith(".class")) {
-                    classes.put(file.substring(0, file.length() - ".class".length()), module.getBytes(file));
+                    classes.put(file.substring(0, file.length() - ".class".length()), ComparisonRewrite.rewrite(module.getBytes(file)));
                 }
             }
             return classes;
