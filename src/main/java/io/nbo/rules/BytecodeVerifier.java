@@ -102,6 +102,14 @@ final class BytecodeVerifier {
     private static final Set<String> INITIALISER_FIELDS = members("java/util/Locale", "ENGLISH");
     private static final Set<String> INITIALISER_NEW = Set.of("java/time/format/DateTimeFormatterBuilder");
 
+    /**
+     * A large rule set's rules are split over several classes ({@code RulesSupplier}); the model's constructor gathers
+     * their lists into a new one, and only a constructor may.
+     */
+    private static final String RULES_LIST_METHOD = "<init>()V";
+    private static final Set<String> RULES_LIST_CALLS = members("java/util/ArrayList", "<init>", "java/util/List", "addAll");
+    private static final Set<String> RULES_LIST_NEW = Set.of("java/util/ArrayList");
+
     /** What the project model class (from nbo's kmodule) needs to describe the knowledge base; no rule class gets these. */
     private static final Set<String> PROJECT_MODEL_CALLS = members(
             "org/kie/api/KieServices", "get newKieModuleModel",
@@ -120,7 +128,7 @@ final class BytecodeVerifier {
 
     /** What generated classes implement: the rule model's lambda interfaces, the domain metadata and the model itself. */
     private static final Set<String> INTERFACES = union(Set.of("org/drools/model/functions/HashedExpression",
-            "org/drools/model/DomainClassMetadata", "org/drools/model/Model"),
+            "org/drools/model/DomainClassMetadata", "org/drools/model/Model", "org/drools/model/RulesSupplier"),
             numbered("org/drools/model/functions/Block", 0, 31, ""),
             numbered("org/drools/model/functions/Function", 0, 11, ""),
             numbered("org/drools/model/functions/Predicate", 1, 18, ""));
@@ -337,6 +345,9 @@ final class BytecodeVerifier {
             if (method.startsWith("<clinit>") && INITIALISER_CALLS.contains(member)) {
                 return true;
             }
+            if (method.equals(RULES_LIST_METHOD) && RULES_LIST_CALLS.contains(member)) {
+                return true;
+            }
             return projectModel(className) && PROJECT_MODEL_CALLS.contains(member);
         }
 
@@ -350,6 +361,7 @@ final class BytecodeVerifier {
         boolean newAllowed(String type, String className, String method) {
             return given(type) || SCAFFOLDING_NEW.contains(type)
                     || method.startsWith("<clinit>") && INITIALISER_NEW.contains(type)
+                    || method.equals(RULES_LIST_METHOD) && RULES_LIST_NEW.contains(type)
                     || projectModel(className) && PROJECT_MODEL_NEW.contains(type);
         }
 

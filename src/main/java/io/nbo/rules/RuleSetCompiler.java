@@ -38,9 +38,10 @@ import org.kie.api.builder.ReleaseId;
 
 /**
  * Compiles a rules folder (every {@code *.drl} file beside {@code offers.yaml}) into a {@link RuleSet}
- * with the KIE API at runtime, so rules change without a rebuild. The DRL is first checked by the
- * {@link DrlSandbox} (only allowed Java APIs). A folder with any error is refused whole, with every
- * error's file, line and column.
+ * with the KIE API at runtime, so rules change without a rebuild. Marketers' DRL is untrusted code:
+ * it is checked against the marketer language on the parsed rules ({@link DrlSandbox}), compiled with
+ * Drools' executable model, and every generated class is verified ({@link BytecodeVerifier}) before any
+ * of it is loaded. A folder with any error is refused whole, with every error's file, line and column.
  */
 public final class RuleSetCompiler {
 

@@ -145,6 +145,20 @@ class BytecodeVerifierTest {
         assertThat(BytecodeVerifier.verify(classes)).isEmpty();
     }
 
+    /** Past 1,000 rules in a package, the executable model spreads them over classes that each supply a list. */
+    @Test
+    void aRuleSetSplitOverSeveralClassesVerifiesClean() {
+        StringBuilder drl = new StringBuilder("package rules;\nimport io.nbo.model.*;\n");
+        for (int i = 0; i < 1_001; i++) {
+            drl.append("rule \"R").append(i).append("\"\nwhen\n    $r : Result()\n    Request(channel == \"web\")\n")
+                    .append("    $o : Offer(id == \"offer-").append(i).append("\")\nthen\n    $r.eligible($o, \"r\");\nend\n");
+        }
+        Map<String, byte[]> classes = ExecutableModelBuild.classes(Map.of("many.drl", drl.toString()));
+
+        assertThat(classes.keySet()).as("the rules are split over suppliers").anyMatch(n -> n.matches("rules/Rules[0-9A-F]+Rules\\d+"));
+        assertThat(BytecodeVerifier.verify(classes)).isEmpty();
+    }
+
     @Test
     void everythingTheLanguageAllowsVerifiesClean() {
         Map<String, byte[]> classes = ExecutableModelBuild.classes(Map.of("allowed.drl", ALLOWED_DRL));
