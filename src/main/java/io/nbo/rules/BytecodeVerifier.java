@@ -104,11 +104,14 @@ final class BytecodeVerifier {
 
     /**
      * A large rule set's rules are split over several classes ({@code RulesSupplier}); the model's constructor gathers
-     * their lists into a new one, and only a constructor may.
+     * their lists into a new one, and only a constructor may: one by one up to 2,999 rules, past that through
+     * {@code RulesSupplier.getRules(RulesSupplier...)} (which calls each class's verified {@code getRulesList}).
      */
     private static final String RULES_LIST_METHOD = "<init>()V";
-    private static final Set<String> RULES_LIST_CALLS = members("java/util/ArrayList", "<init>", "java/util/List", "addAll");
+    private static final Set<String> RULES_LIST_CALLS = members("java/util/ArrayList", "<init>", "java/util/List", "addAll",
+            "org/drools/model/RulesSupplier", "getRules");
     private static final Set<String> RULES_LIST_NEW = Set.of("java/util/ArrayList");
+    private static final String RULES_LIST_ARRAY = "org/drools/model/RulesSupplier";
 
     /** What the project model class (from nbo's kmodule) needs to describe the knowledge base; no rule class gets these. */
     private static final Set<String> PROJECT_MODEL_CALLS = members(
@@ -529,7 +532,8 @@ final class BytecodeVerifier {
                         if (!newAllowed(type, className, method)) {
                             refuse("creates a new " + dotted(type) + ", which rules may not do");
                         }
-                    } else if (!typeAllowed(type)) {
+                    } else if (!typeAllowed(type)
+                            && !(opcode == Opcodes.ANEWARRAY && method.equals(RULES_LIST_METHOD) && type.equals(RULES_LIST_ARRAY))) {
                         refuse("uses the type " + dotted(type) + ", which rules may not use");
                     }
                 }

@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
@@ -145,11 +147,15 @@ class BytecodeVerifierTest {
         assertThat(BytecodeVerifier.verify(classes)).isEmpty();
     }
 
-    /** Past 1,000 rules in a package, the executable model spreads them over classes that each supply a list. */
-    @Test
-    void aRuleSetSplitOverSeveralClassesVerifiesClean() {
+    /**
+     * Past 1,000 rules in a package, the executable model spreads them over classes that each supply a list; the model
+     * gathers them one by one, and past 2,999 rules through an array of suppliers.
+     */
+    @ParameterizedTest(name = "{0} rules")
+    @ValueSource(ints = {1_001, 3_000})
+    void aRuleSetSplitOverSeveralClassesVerifiesClean(int rules) {
         StringBuilder drl = new StringBuilder("package rules;\nimport io.nbo.model.*;\n");
-        for (int i = 0; i < 1_001; i++) {
+        for (int i = 0; i < rules; i++) {
             drl.append("rule \"R").append(i).append("\"\nwhen\n    $r : Result()\n    Request(channel == \"web\")\n")
                     .append("    $o : Offer(id == \"offer-").append(i).append("\")\nthen\n    $r.eligible($o, \"r\");\nend\n");
         }
