@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What the caller told us about this moment: the channel it asks on, the placement (slot), the page,
- * the device, and any extra attributes, e.g. {@code Request(channel == "web", page == "checkout")}.
+ * the device, and any extra attributes, e.g. {@code Request(channel == "web", page == "checkout")}. An
+ * attribute sent as null is left out.
  */
 public final class Request {
 
@@ -19,7 +20,18 @@ public final class Request {
         this.placement = placement;
         this.page = page;
         this.device = device;
-        this.attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        this.attributes = attributes == null ? Map.of() : present(attributes);
+    }
+
+    /** The attributes with a value: one sent as null is as if not sent ({@link #attr} gives null for both). */
+    private static Map<String, Object> present(Map<String, Object> attributes) {
+        Map<String, Object> present = new java.util.HashMap<>(attributes.size() * 2);
+        attributes.forEach((name, value) -> {
+            if (name != null && value != null) {
+                present.put(name, value);
+            }
+        });
+        return Map.copyOf(present);
     }
 
     public String getChannel() {
