@@ -122,6 +122,9 @@ public class ProblemMapper {
         if (e instanceof StreamConstraintsException c) {
             return tooLarge(c);
         }
+        if (e.getCause() instanceof StreamConstraintsException c) {
+            return tooLarge(c);
+        }
         // Jackson's own text names Java classes; say where, in the caller's terms.
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             String pointer = pointer(m);

@@ -194,6 +194,24 @@ class BadInputTest {
     }
 
     @Test
+    void aContextNestedPastTheParsersLimitIsA400() {
+        String deep = "[".repeat(1500) + "]".repeat(1500);
+        var r = post("/v1/decisions", "{\"channel\": \"web\", \"context\": {\"deep\": " + deep + "}}", 400);
+        assertThat(r.jsonPath().getString("detail")).contains("nested too deeply");
+    }
+
+    @Test
+    void theLimitParametersStayWholeNumbersInTheOpenApiDocument() {
+        var doc = given().accept("application/json").get("/q/openapi").then().statusCode(200).extract().jsonPath();
+        for (String path : List.of("/v1/audit", "/v1/rulesets", "/v1/rulesets/history")) {
+            String limit = "paths.'" + path + "'.get.parameters.find { it.name == 'limit' }.schema";
+            assertThat(doc.getString(limit + ".type")).as(path).isEqualTo("integer");
+            assertThat(doc.getInt(limit + ".minimum")).as(path).isEqualTo(1);
+            assertThat(doc.getInt(limit + ".maximum")).as(path).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void aWrongMethodSaysWhichOnesThePathTakes() {
         var r = given().get("/v1/decisions").then().statusCode(405).contentType("application/problem+json").extract();
         assertThat(r.header("Allow")).contains("POST");
