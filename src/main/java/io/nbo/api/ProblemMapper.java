@@ -169,7 +169,8 @@ public class ProblemMapper {
         // The framework's messages name Java annotations (@Consumes) and classes: say it in HTTP terms.
         java.util.Set<String> allowed = code == 405 ? AllowedMethods.of(request.path()) : java.util.Set.of();
         String detail = switch (code) {
-            case 404 -> "nothing at " + request.method() + " " + request.path();
+            // The same for every unknown path (a disabled endpoint included), echoing nothing of the request.
+            case 404 -> "no such endpoint; the API is described at /q/openapi";
             case 405 -> request.path() + " does not take " + request.method() + (allowed.isEmpty() ? "" : "; it takes " + String.join(", ", allowed));
             case 406 -> "this endpoint answers " + MediaType.APPLICATION_JSON + "; accept it (Accept: " + MediaType.APPLICATION_JSON + " or */*)";
             case 415 -> "send the body as JSON with Content-Type: " + MediaType.APPLICATION_JSON

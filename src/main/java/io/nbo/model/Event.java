@@ -9,18 +9,7 @@ import java.util.Map;
 public record Event(@NotBlank String type, @NotNull Instant at, Map<String, String> attributes) {
 
     public Event {
-        attributes = attributes == null ? Map.of() : withValues(attributes);
-    }
-
-    /** The attributes with a value: one given as null is as if not given, as in a request's context. */
-    private static Map<String, String> withValues(Map<String, String> attributes) {
-        Map<String, String> present = new java.util.HashMap<>(attributes.size() * 2);
-        attributes.forEach((name, value) -> {
-            if (name != null && value != null) {
-                present.put(name, value);
-            }
-        });
-        return Map.copyOf(present);
+        attributes = Attributes.withValues(attributes);
     }
 
     public String getType() {

@@ -20,18 +20,8 @@ public final class Request {
         this.placement = placement;
         this.page = page;
         this.device = device;
-        this.attributes = attributes == null ? Map.of() : present(attributes);
-    }
-
-    /** The attributes with a value: one sent as null is as if not sent ({@link #attr} gives null for both). */
-    private static Map<String, Object> present(Map<String, Object> attributes) {
-        Map<String, Object> present = new java.util.HashMap<>(attributes.size() * 2);
-        attributes.forEach((name, value) -> {
-            if (name != null && value != null) {
-                present.put(name, value);
-            }
-        });
-        return Map.copyOf(present);
+        // An attribute sent as null is as if not sent: attr() gives null for both.
+        this.attributes = Attributes.withValues(attributes);
     }
 
     public String getChannel() {
