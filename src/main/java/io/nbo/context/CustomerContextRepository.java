@@ -87,7 +87,7 @@ public final class CustomerContextRepository {
               for o = 1, options do
                 local ch, checks = ARGV[i], tonumber(ARGV[i + 1])
                 i = i + 2
-                local reached, held = '', 0
+                local reached = ''
                 for k = 1, checks do
                   local per, max, win, name = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
                   i = i + 4

@@ -49,14 +49,6 @@ public final class DecisionEngine {
         public static Outcome only(RankedOffer offer) {
             return new Outcome(List.of(offer), List.of(), null, List.of(), List.of(), List.of(offer.offerId()), List.of(offer), Map.of());
         }
-
-        /** The offer on the channels it may go on, best first: its candidate, then its other channels. */
-        public List<RankedOffer> onEveryChannel(RankedOffer candidate) {
-            List<RankedOffer> all = new ArrayList<>();
-            all.add(candidate);
-            all.addAll(otherChannels.getOrDefault(candidate.offerId(), List.of()));
-            return all;
-        }
     }
 
     /** Notice code: the rules were stopped by the firing limit. */
