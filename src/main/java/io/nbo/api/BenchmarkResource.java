@@ -19,7 +19,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -73,14 +72,14 @@ public class BenchmarkResource {
         RuleSet active = rules.active();
         Instant now = Instant.now();
         Instant since = active == null ? now : now.minus(active.policies().lookback());
-        CompletionStage<Optional<StoredCustomer>> read;
+        CompletionStage<StoredCustomer> read;
         try {
-            read = customers.load(id, since, CallerContext.current());
+            read = customers.loadForDecision(id, since, CallerContext.current());
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
         return Uni.createFrom().completionStage(read.handle((stored, error) -> error != null
                 ? new FloorAnswer(id, false, channel.id(), true)
-                : new FloorAnswer(id, stored.isPresent(), channel.id(), false)));
+                : new FloorAnswer(id, stored.hasProfile(), channel.id(), false)));
     }
 }

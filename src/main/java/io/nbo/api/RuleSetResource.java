@@ -32,7 +32,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -137,8 +139,10 @@ public class RuleSetResource {
 
     @GET
     @Operation(summary = "List stored versions, newest first")
-    public List<VersionView> list(@QueryParam("limit") Integer limit) {
-        int n = limit == null ? 50 : Math.max(1, Math.min(limit, 1000));
+    @APIResponse(responseCode = "400", description = "limit is not a whole number from 1 to 1000")
+    public List<VersionView> list(@Parameter(description = "How many versions, 1-1000; default 50", schema = @Schema(type = SchemaType.INTEGER,
+            minimum = "1", maximum = "1000", defaultValue = "50")) @QueryParam("limit") String limit) {
+        int n = QueryLimit.parse(limit, 50, 1000);
         RuleSet current = registry.active();
         return store.list(n).stream()
                 .map(s -> new VersionView(s.version(), s.createdAt(), current != null && current.version().equals(s.version())))
@@ -174,8 +178,11 @@ public class RuleSetResource {
     @GET
     @Path("/history")
     @Operation(summary = "Activations (publishes and rollbacks), newest first")
-    public List<Map<String, Object>> history(@QueryParam("limit") Integer limit) {
-        int n = limit == null ? 50 : Math.max(1, Math.min(limit, 1000));
+    @APIResponse(responseCode = "400", description = "limit is not a whole number from 1 to 1000")
+    public List<Map<String, Object>> history(@Parameter(description = "How many entries, 1-1000; default 50", schema = @Schema(type = SchemaType.INTEGER,
+            minimum = "1", maximum = "1000", defaultValue = "50"))
+                                             @QueryParam("limit") String limit) {
+        int n = QueryLimit.parse(limit, 50, 1000);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String entry : store.history(n)) {
             try {

@@ -1,17 +1,18 @@
 package io.nbo.cli;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.fasterxml.jackson.core.JsonParseException;
+import io.nbo.config.StrictJson;
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.model.Cart;
 import io.nbo.model.CartItem;
@@ -32,14 +33,11 @@ import java.util.TreeSet;
  */
 final class JsonLinesReader implements CustomerReader {
 
-    static final ObjectMapper JSON = JsonMapper.builder()
+    // As the API reads a customer (StrictJson), and typos in field names are caught, not silently dropped.
+    static final ObjectMapper JSON = StrictJson.apply(JsonMapper.builder()
             .addModule(new JavaTimeModule())
-            // Typos in field names are caught, not silently dropped.
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+            .build());
 
     private final BufferedReader in;
     private final CustomerDataValidator validator;
@@ -131,6 +129,9 @@ final class JsonLinesReader implements CustomerReader {
         }
         if (e instanceof ValueInstantiationException) {
             return "must not contain null";
+        }
+        if (e instanceof InvalidNullException) {
+            return "must not be null (leave it out instead)";
         }
         if (e instanceof MismatchedInputException m && m.getTargetType() != null) {
             Class<?> type = m.getTargetType();

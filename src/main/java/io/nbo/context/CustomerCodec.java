@@ -23,8 +23,9 @@ public final class CustomerCodec {
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     // Readers made once: ObjectMapper.readValue resolves the type and finds its deserializer on every call.
-    private static final ObjectReader CART = JSON.readerFor(Cart.class);
-    private static final ObjectReader EVENT = JSON.readerFor(Event.class);
+    // Lenient on nulls: what is in Redis was checked when it was written, and older versions wrote absent fields as null.
+    private static final ObjectReader CART = JSON.readerFor(Cart.class).withAttribute(io.nbo.model.NullRefused.LENIENT, true);
+    private static final ObjectReader EVENT = JSON.readerFor(Event.class).withAttribute(io.nbo.model.NullRefused.LENIENT, true);
 
     private CustomerCodec() {
     }
@@ -100,10 +101,14 @@ public final class CustomerCodec {
             }
         });
         String cartJson = (String) reply.get(3);
-        Cart cart = cartJson == null || cartJson.isEmpty() ? Cart.EMPTY : read(cartJson, CART);
+        Cart cart = cartJson == null || cartJson.isEmpty() ? Cart.EMPTY : withoutNullItems(read(cartJson, CART));
         List<Event> recent = new ArrayList<>();
         for (Object e : (List<Object>) reply.get(4)) {
-            recent.add(read((String) e, EVENT));
+            Event event = read((String) e, EVENT);
+            // A null stored before writes were checked for them: left out, so it cannot fail the rules.
+            if (event != null) {
+                recent.add(event);
+            }
         }
         List<io.nbo.model.Contact> contacts = new ArrayList<>();
         StoredCustomer.Journey journey = null;
@@ -124,6 +129,10 @@ public final class CustomerCodec {
         }
         return new StoredCustomer(id, new CustomerData(profile, consent, engagement, cart, recent), updatedAt,
                 new io.nbo.model.ContactHistory(contacts), journey);
+    }
+
+    private static Cart withoutNullItems(Cart cart) {
+        return cart.items().stream().anyMatch(java.util.Objects::isNull) ? new Cart(cart.items().stream().filter(java.util.Objects::nonNull).toList(), cart.updatedAt()) : cart;
     }
 
     @SuppressWarnings("unchecked")

@@ -57,8 +57,11 @@ public final class CustomerContextRepository {
     // KEYS: contacts, journey, decision record, report counters of the day, the customer's decision index.
     // ARGV: now, decision id, 'served'|'impression', pending hold ms, lookback ms, limit, record ttl s, version,
     //       journey window ms, calling channel, report ttl s, candidate count, then per candidate:
-    //       offer, channel, group, check count, (per, max, window ms, policy) per check, record JSON fragment.
-    // Returns per candidate: 'ok' (served), the name of the cap it reached, or '' (not needed).
+    //       offer, group, option count, then per option (a channel, best first): channel, check count,
+    //       (per, max, window ms, policy) per check, record JSON fragment.
+    // Returns per candidate: 'ok:K' (served on its K-th option); 'NAME|COUNT|PENDING', the cap its first option
+    // reached (every option reached one), how many contacts it counted and how many of them were pending servings;
+    // or '' (not needed).
     private static final RedisScript COMMIT = new RedisScript("""
             local now, did, mode, hold = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
             local lookback, limit, ttl, version = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
@@ -70,44 +73,57 @@ public final class CustomerContextRepository {
               local kind, offer, ch = string.match(entries[i], '^([^|]*)|([^|]*)|([^|]*)|')
               local at = tonumber(entries[i + 1])
               if (mode == 'served' and kind == 'served') or (mode ~= 'served' and (kind == 'impression' or (kind == 'pending' and at > now - hold))) then
-                counted[#counted + 1] = {offer, ch, at}
+                counted[#counted + 1] = {offer, ch, at, kind == 'pending'}
               end
             end
             local kind = mode == 'served' and 'served' or 'pending'
             local n, i = tonumber(ARGV[12]), 13
             local chosen, groups, out, fragments = {}, {}, {}, {}
             for c = 1, n do
-              local offer, ch, group, checks = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-              i = i + 4
-              local reached = ''
-              for k = 1, checks do
-                local per, max, win, name = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
-                i = i + 4
-                if reached == '' then
-                  local count = 0
-                  for _, e in ipairs(counted) do
-                    if e[3] > now - win and ((per == 'o' and e[1] == offer) or (per == 'c' and e[2] == ch)
-                        or (per == 'oc' and e[1] == offer and e[2] == ch)) then
-                      count = count + 1
+              local offer, group, options = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
+              i = i + 3
+              local wanted = #chosen < limit and not groups[group]
+              local firstReached, servedOn, servedCh, fragment = '', nil, nil, nil
+              for o = 1, options do
+                local ch, checks = ARGV[i], tonumber(ARGV[i + 1])
+                i = i + 2
+                local reached = ''
+                for k = 1, checks do
+                  local per, max, win, name = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
+                  i = i + 4
+                  if wanted and not servedOn and reached == '' then
+                    local count, pending = 0, 0
+                    for _, e in ipairs(counted) do
+                      if e[3] > now - win and ((per == 'o' and e[1] == offer) or (per == 'c' and e[2] == ch)
+                          or (per == 'oc' and e[1] == offer and e[2] == ch)) then
+                        count = count + 1
+                        if e[4] then pending = pending + 1 end
+                      end
                     end
+                    if count >= max then reached = name .. '|' .. count .. '|' .. pending end
                   end
-                  if count >= max then reached = name end
                 end
+                if wanted and not servedOn then
+                  if reached == '' then
+                    servedOn, servedCh, fragment = o, ch, ARGV[i]
+                  elseif o == 1 then
+                    firstReached = reached
+                  end
+                end
+                i = i + 1
               end
-              local fragment = ARGV[i]
-              i = i + 1
-              if #chosen >= limit or groups[group] then
+              if not wanted then
                 out[c] = ''
-              elseif reached ~= '' then
-                out[c] = reached
+              elseif not servedOn then
+                out[c] = firstReached
               else
                 chosen[#chosen + 1] = offer
                 groups[group] = true
-                redis.call('ZADD', KEYS[1], now, kind .. '|' .. offer .. '|' .. ch .. '|' .. did)
-                counted[#counted + 1] = {offer, ch, now}
+                redis.call('ZADD', KEYS[1], now, kind .. '|' .. offer .. '|' .. servedCh .. '|' .. did)
+                counted[#counted + 1] = {offer, servedCh, now, kind == 'pending'}
                 fragments[#fragments + 1] = fragment
-                redis.call('HINCRBY', KEYS[4], offer .. '|' .. ch .. '|' .. version .. '|served', 1)
-                out[c] = 'ok'
+                redis.call('HINCRBY', KEYS[4], offer .. '|' .. servedCh .. '|' .. version .. '|served', 1)
+                out[c] = 'ok:' .. servedOn
               end
             end
             if #chosen > 0 then
@@ -142,8 +158,31 @@ public final class CustomerContextRepository {
     public record CapCheck(String per, int max, long windowMillis, String policy) {
     }
 
-    /** An offer the decision may serve, best first: its channel, group, caps and its part of the decision record (JSON). */
-    public record Candidate(String offerId, String channel, String group, List<CapCheck> checks, String recordJson) {
+    /** An offer the decision may serve, best first: its group, and the channels it may go on, best first. */
+    public record Candidate(String offerId, String group, List<Option> options) {
+    }
+
+    /** One channel an offer may go on: the caps to check there, and the offer's part of the decision record on it (JSON). */
+    public record Option(String channel, List<CapCheck> checks, String recordJson) {
+    }
+
+    /**
+     * What the commit did with a candidate: served on its {@code option}-th channel (from 0), stopped by
+     * {@code cap} (on its first channel, every other one reaching a cap too; {@code counted} contacts, of which
+     * {@code pending} servings not yet reported shown), or neither (not needed: the limit was reached or its
+     * group was served).
+     */
+    public record Outcome(boolean served, int option, String cap, long counted, long pending) {
+        static Outcome parse(String reply) {
+            if (reply.startsWith("ok:")) {
+                return new Outcome(true, Integer.parseInt(reply.substring(3)) - 1, null, 0, 0);
+            }
+            if (reply.isEmpty()) {
+                return new Outcome(false, -1, null, 0, 0);
+            }
+            String[] parts = reply.split("\\|");
+            return new Outcome(false, -1, parts[0], Long.parseLong(parts[1]), Long.parseLong(parts[2]));
+        }
     }
 
     /**
@@ -193,13 +232,28 @@ public final class CustomerContextRepository {
      * read replies, not decode them for every request.
      */
     public CompletionStage<Optional<StoredCustomer>> load(String customerId, Instant contactsSince, Executor continueOn) {
+        return read(customerId, contactsSince, continueOn, reply -> CustomerCodec.fromReply(customerId, reply));
+    }
+
+    /**
+     * What a decision reads, in the same one round trip: the customer's data, contact history since
+     * {@code contactsSince} and journey, whether or not a profile is stored ({@link StoredCustomer#hasProfile()}):
+     * a visitor with an id but no profile still has the contacts, journey, cart and recent events their
+     * events stored.
+     */
+    public CompletionStage<StoredCustomer> loadForDecision(String customerId, Instant contactsSince, Executor continueOn) {
+        return read(customerId, contactsSince, continueOn, reply -> CustomerCodec.decode(customerId, reply));
+    }
+
+    private <T> CompletionStage<T> read(String customerId, Instant contactsSince, Executor continueOn,
+                                        java.util.function.Function<List<Object>, T> decode) {
         return guarded(() -> LOAD.<List<Object>>run(redis.commands(), KeySchema.keys(customerId), recentLimit,
                         String.valueOf(contactsSince.toEpochMilli())))
                 .handleAsync((reply, error) -> {
                     if (error != null) {
                         throw error instanceof CompletionException c ? c : new CompletionException(error);
                     }
-                    return CustomerCodec.fromReply(customerId, reply);
+                    return decode.apply(reply);
                 }, continueOn);
     }
 
@@ -217,14 +271,15 @@ public final class CustomerContextRepository {
 
     /**
      * Checks the caps of each candidate again against the stored contacts, in order, and serves the
-     * first {@code limit} that pass (one per group): records each as a contact, records the decision
+     * first {@code limit} that pass (one per group), each on the first of its channels whose caps pass,
+     * counting what this commit serves before it: records each as a contact, records the decision
      * for attribution (and its id in the customer's decision index, for erasure), counts it in the
      * day's report and moves the journey, all atomically, so
      * concurrent decisions for one customer cannot serve past a cap.
      *
-     * @return per candidate: {@code ok} when served, the name of the cap it reached, or "" when not needed
+     * @return per candidate, what the commit did with it
      */
-    public CompletionStage<List<String>> commit(String customerId, Commit c) {
+    public CompletionStage<List<Outcome>> commit(String customerId, Commit c) {
         String[] customer = KeySchema.keys(customerId);
         String[] keys = {customer[KeySchema.CONTACTS], customer[KeySchema.JOURNEY], KeySchema.decision(customerId, c.decisionId()),
                 KeySchema.report(KeySchema.partition(customerId), DAY.format(c.now())), KeySchema.decisionIndex(customerId)};
@@ -233,14 +288,17 @@ public final class CustomerContextRepository {
                 String.valueOf(c.limit()), String.valueOf(c.recordFor().toSeconds()), c.ruleSetVersion(), String.valueOf(c.journeyWindow().toMillis()),
                 c.callingChannel(), String.valueOf(c.reportFor().toSeconds()), String.valueOf(c.candidates().size())));
         for (Candidate candidate : c.candidates()) {
-            args.addAll(List.of(candidate.offerId(), candidate.channel(), candidate.group(), String.valueOf(candidate.checks().size())));
-            for (CapCheck check : candidate.checks()) {
-                args.addAll(List.of(check.per(), String.valueOf(check.max()), String.valueOf(check.windowMillis()), check.policy()));
+            args.addAll(List.of(candidate.offerId(), candidate.group(), String.valueOf(candidate.options().size())));
+            for (Option option : candidate.options()) {
+                args.addAll(List.of(option.channel(), String.valueOf(option.checks().size())));
+                for (CapCheck check : option.checks()) {
+                    args.addAll(List.of(check.per(), String.valueOf(check.max()), String.valueOf(check.windowMillis()), check.policy()));
+                }
+                args.add(option.recordJson());
             }
-            args.add(candidate.recordJson());
         }
         return guarded(() -> COMMIT.<List<Object>>run(redis.commands(), keys, args.toArray(String[]::new))
-                .thenApply(reply -> reply.stream().map(String::valueOf).toList()));
+                .thenApply(reply -> reply.stream().map(r -> Outcome.parse(String.valueOf(r))).toList()));
     }
 
     /** Takes one serving of an offer's global cap; false when the cap is reached. */

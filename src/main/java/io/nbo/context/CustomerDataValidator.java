@@ -71,6 +71,10 @@ public final class CustomerDataValidator {
                 }
             });
         });
+        if (!raw.cart().isEmpty() && raw.cart().updatedAt() == null) {
+            // Without it the cart's age is unknown, and every rule on how long it was left waits for ever.
+            errors.put("/cart/updatedAt", "required for a cart with items: when the cart last changed, an ISO instant such as 2026-11-23T09:00:00Z");
+        }
         CustomerData data = new CustomerData(profile, raw.consent(), raw.engagement(), raw.cart(), raw.recent());
         return new Checked(data, errors);
     }

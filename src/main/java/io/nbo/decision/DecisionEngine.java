@@ -34,17 +34,20 @@ public final class DecisionEngine {
      * @param candidates every offer that may be served, best first (the journey's offer first), for
      *                   the commit that checks the caps again atomically and picks the final offers
      * @param servable   the offers that were eligible and had a channel, before ranking (best first)
+     * @param otherChannels per candidate offer id, the same offer on its other open channels, next best first: where
+     *                   the commit moves it when an earlier offer of the same decision used up its channel's cap
      */
     public record Outcome(List<RankedOffer> offers, List<Suppression> suppressed, Channel preferredChannel,
-                          List<String> firedRules, List<Notice> notices, List<String> servable, List<RankedOffer> candidates) {
+                          List<String> firedRules, List<Notice> notices, List<String> servable, List<RankedOffer> candidates,
+                          Map<String, List<RankedOffer>> otherChannels) {
         /** Nothing decided (the rules failed). */
         public static Outcome none() {
-            return new Outcome(List.of(), List.of(), null, List.of(), List.of(), List.of(), List.of());
+            return new Outcome(List.of(), List.of(), null, List.of(), List.of(), List.of(), List.of(), Map.of());
         }
 
         /** This one offer as the only candidate (the fallback). */
         public static Outcome only(RankedOffer offer) {
-            return new Outcome(List.of(offer), List.of(), null, List.of(), List.of(), List.of(offer.offerId()), List.of(offer));
+            return new Outcome(List.of(offer), List.of(), null, List.of(), List.of(), List.of(offer.offerId()), List.of(offer), Map.of());
         }
     }
 
@@ -59,7 +62,8 @@ public final class DecisionEngine {
     /** Notice codes saying the rules did not run as they should, so the answer is partial. */
     public static final Set<String> RULES_CUT_SHORT = Set.of(RULE_FIRING_LIMIT, RULE_TIME_BUDGET, SESSION_DISCARDED);
 
-    private record Candidate(Offer offer, Channel channel, double propensity, double score, Result.Verdict verdict) {
+    private record Candidate(Offer offer, Channel channel, double propensity, double score, Result.Verdict verdict,
+                             List<Channel> otherChannels) {
     }
 
     /** The time rules may take in one decision unless configured otherwise. */
@@ -150,10 +154,8 @@ public final class DecisionEngine {
                 suppressed.add(new Suppression(offer.getId(), firstCap.code(), firstCap.message(), firstCap.policy()));
                 continue;
             }
-            Channel best = bestChannel(open, customer, result, calling);
-            double propensity = propensity(customer, best);
-            double score = propensity * offer.getNetValue() * offer.getWeight() * verdict.boost();
-            candidates.add(new Candidate(offer, best, propensity, score, verdict));
+            List<Channel> byPreference = byPreference(open, customer, result, calling);
+            candidates.add(candidate(offer, byPreference.get(0), customer, verdict, byPreference.subList(1, byPreference.size())));
         }
 
         // The journey's offer first, while it may be served: the same top offer on every channel.
@@ -162,8 +164,16 @@ public final class DecisionEngine {
                 .thenComparing(Comparator.comparingDouble((Candidate c) -> c.offer().getWeight()).reversed())
                 .thenComparing(c -> c.offer().getId()));
         List<RankedOffer> all = new ArrayList<>();
+        Map<String, List<RankedOffer>> otherChannels = new java.util.HashMap<>();
         for (Candidate c : candidates) {
             all.add(toRanked(all.size() + 1, c));
+            if (!c.otherChannels().isEmpty()) {
+                List<RankedOffer> others = new ArrayList<>();
+                for (Channel other : c.otherChannels()) {
+                    others.add(toRanked(all.size(), candidate(c.offer(), other, customer, c.verdict(), List.of())));
+                }
+                otherChannels.put(c.offer().getId(), others);
+            }
         }
         List<RankedOffer> ranked = new ArrayList<>();
         Set<String> groups = new HashSet<>();
@@ -176,7 +186,13 @@ public final class DecisionEngine {
             }
         }
         return new Outcome(ranked, suppressed, preferredChannel(customer, result, calling), evaluation.firedRules(), notices,
-                candidates.stream().map(c -> c.offer().getId()).toList(), all);
+                candidates.stream().map(c -> c.offer().getId()).toList(), all, otherChannels);
+    }
+
+    private Candidate candidate(Offer offer, Channel channel, Customer customer, Result.Verdict verdict, List<Channel> otherChannels) {
+        double propensity = propensity(customer, channel);
+        double score = propensity * offer.getNetValue() * offer.getWeight() * verdict.boost();
+        return new Candidate(offer, channel, propensity, score, verdict, otherChannels);
     }
 
     /**
@@ -213,6 +229,18 @@ public final class DecisionEngine {
         long sent = customer.engagement(channel.id(), "sent");
         long clicks = Math.min(customer.engagement(channel.id(), "clicks"), sent);
         return (clicks + priorClicks) / (sent + priorTrials);
+    }
+
+    /** The channels by propensity × preference, best first; on a tie the calling channel first, then the catalog's order. */
+    private List<Channel> byPreference(List<Channel> channels, Customer customer, Result result, Channel calling) {
+        List<Channel> left = new ArrayList<>(channels);
+        List<Channel> ordered = new ArrayList<>(channels.size());
+        while (!left.isEmpty()) {
+            Channel best = bestChannel(left, customer, result, calling);
+            ordered.add(best);
+            left.remove(best);
+        }
+        return ordered;
     }
 
     private Channel bestChannel(List<Channel> channels, Customer customer, Result result, Channel calling) {

@@ -18,7 +18,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -87,9 +86,9 @@ public class DecisionService {
             return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
                     new Notice("anonymous", "no customer id: decided on the request context alone"), false));
         }
-        CompletionStage<Optional<StoredCustomer>> read;
+        CompletionStage<StoredCustomer> read;
         try {
-            read = customers.load(customerId, historySince, continueOn);
+            read = customers.loadForDecision(customerId, historySince, continueOn);
         } catch (RuntimeException e) {
             read = CompletableFuture.failedFuture(e);
         }
@@ -99,12 +98,14 @@ public class DecisionService {
                 return new Loaded(Customer.unknown(customerId, now), null,
                         new Notice("context_unavailable", "customer data could not be read in time; decided on the request context alone"), true);
             }
-            if (stored.isEmpty()) {
-                return new Loaded(Customer.unknown(customerId, now), null,
-                        new Notice("unknown_customer", "no data stored for this customer: decided on the request context alone"), false);
+            if (!stored.hasProfile()) {
+                // A visitor known by id only: what their events stored (contacts, journey, cart, consent) still counts,
+                // so suppressions and caps hold for them as for anyone.
+                return new Loaded(new Customer(customerId, false, stored.data(), stored.history(), now), stored.journey(),
+                        new Notice("unknown_customer", "no profile stored for this customer: decided on the request context, "
+                                + "with their contact history, journey and cart"), false);
             }
-            StoredCustomer s = stored.get();
-            return new Loaded(new Customer(customerId, true, s.data(), s.history(), now), s.journey(), null, false);
+            return new Loaded(new Customer(customerId, true, stored.data(), stored.history(), now), stored.journey(), null, false);
         });
     }
 
@@ -142,7 +143,7 @@ public class DecisionService {
             // A rule that throws must not turn into a 500 for the channel.
             // Without the message: a rule's exception can quote the customer's data.
             LOG.errorf(LogSafe.redact(e), "rule set %s failed to evaluate", ruleSet.version());
-            notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + rootMessage(e)));
+            notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + RuleSet.failureReason(e)));
             out = DecisionEngine.Outcome.none();
             rulesFailed = true;
         }
@@ -155,7 +156,8 @@ public class DecisionService {
         DecisionEngine.Outcome decided = out;
         boolean failed = rulesFailed;
         return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, decided)
-                .thenCompose(served -> served.offers().isEmpty() ? withFallback(served, ask, ruleSet, loaded, id, now) : CompletableFuture.completedFuture(served))
+                .thenCompose(served -> served.offers().isEmpty() ? withFallback(served, decided, ask, ruleSet, loaded, id, now)
+                        : CompletableFuture.completedFuture(served))
                 .thenApplyAsync(served -> {
                     List<Notice> all = new ArrayList<>(notices);
                     all.addAll(decided.notices());
@@ -182,10 +184,11 @@ public class DecisionService {
     /**
      * Nothing could be served: the catalog's fallback offer, if it has one for this channel. While
      * the contact policies can be checked it is served like any offer (capped, recorded), in one more
-     * commit; when they cannot (Redis down or too slow) it is served anyway, unrecorded.
+     * commit; when they cannot (Redis down or too slow) it is served anyway, unrecorded. A fallback
+     * that a contact policy already stopped in this decision is not tried again (it is listed once).
      */
-    private CompletionStage<PolicyCommit.Served> withFallback(PolicyCommit.Served none, Ask ask, RuleSet ruleSet, Loaded loaded, String id,
-                                                            Instant now) {
+    private CompletionStage<PolicyCommit.Served> withFallback(PolicyCommit.Served none, DecisionEngine.Outcome decided, Ask ask,
+                                                            RuleSet ruleSet, Loaded loaded, String id, Instant now) {
         RankedOffer fallback = engine.fallback(ruleSet, loaded.customer(), ask.channel(), now);
         if (fallback == null) {
             return CompletableFuture.completedFuture(none);
@@ -194,6 +197,11 @@ public class DecisionService {
         boolean checkable = !loaded.degraded() && none.notices().stream().noneMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
         if (!checkable) {
             return CompletableFuture.completedFuture(none.with(List.of(fallback), List.of(), List.of(notice)));
+        }
+        boolean stopped = java.util.stream.Stream.concat(decided.suppressed().stream(), none.suppressed().stream())
+                .anyMatch(s -> s.offerId().equals(fallback.offerId()) && s.policy() != null);
+        if (stopped) {
+            return CompletableFuture.completedFuture(none);
         }
         return policies.serve(ask.customerId(), true, ruleSet, id, ask.channel(), 1, now, DecisionEngine.Outcome.only(fallback))
                 .thenApply(served -> none.with(served.offers(), served.suppressed(),
@@ -220,13 +228,5 @@ public class DecisionService {
     private static String logSafe(Throwable error) {
         Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
         return t instanceof RedisUnavailableException ? t.getMessage() : LogSafe.describe(t);
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 }

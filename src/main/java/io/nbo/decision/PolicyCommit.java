@@ -115,7 +115,7 @@ final class PolicyCommit {
                 release(taken, chosen);
                 return CompletableFuture.completedFuture(new Served(rerank(chosen), suppressed, List.of()));
             }
-            return commit(customerId, ruleSet, decisionId, calling, limit, now, open).handle((served, error) -> {
+            return commit(customerId, ruleSet, decisionId, calling, limit, now, open, out.otherChannels()).handle((served, error) -> {
                 if (error != null) {
                     Served safe = uncapped(ruleSet, open, limit, taken);
                     release(taken, safe.offers());
@@ -144,14 +144,26 @@ final class PolicyCommit {
     }
 
     private CompletionStage<Served> commit(String customerId, RuleSet ruleSet, String decisionId, Channel calling, int limit, Instant now,
-                                           List<RankedOffer> open) {
+                                           List<RankedOffer> open, java.util.Map<String, List<RankedOffer>> otherChannels) {
         ContactPolicies policies = ruleSet.policies();
         List<CustomerContextRepository.Candidate> commitCandidates = new ArrayList<>();
+        List<List<RankedOffer>> optionsOf = new ArrayList<>();
         for (RankedOffer c : open) {
             Offer offer = ruleSet.catalog().find(c.offerId()).orElseThrow();
-            List<CapCheck> checks = policies.checks(offer, Channel.fromId(c.channel()).orElseThrow()).stream()
-                    .map(k -> new CapCheck(k.per(), k.max(), k.windowMillis(), k.policy())).toList();
-            commitCandidates.add(new CustomerContextRepository.Candidate(c.offerId(), c.channel(), c.group(), checks, recordJson(c)));
+            List<CustomerContextRepository.Option> options = new ArrayList<>();
+            List<RankedOffer> ranked = new ArrayList<>();
+            options.add(option(policies, offer, c));
+            ranked.add(c);
+            // Only a cap that counts per channel can be filled by an earlier offer of this decision and leave
+            // another channel open: then the offer may move on to its next channel within the commit.
+            if (options.get(0).checks().stream().anyMatch(k -> !k.per().equals(ContactPolicies.Per.OFFER.code()))) {
+                for (RankedOffer other : otherChannels.getOrDefault(c.offerId(), List.of())) {
+                    options.add(option(policies, offer, other));
+                    ranked.add(other);
+                }
+            }
+            commitCandidates.add(new CustomerContextRepository.Candidate(c.offerId(), c.group(), options));
+            optionsOf.add(ranked);
         }
         Duration lookback = policies.lookback().compareTo(history) > 0 ? policies.lookback() : history;
         var commit = new CustomerContextRepository.Commit(decisionId, ruleSet.version(), calling.id(), now,
@@ -161,20 +173,26 @@ final class PolicyCommit {
             List<RankedOffer> chosen = new ArrayList<>();
             List<Suppression> capped = new ArrayList<>();
             for (int i = 0; i < results.size(); i++) {
-                String r = results.get(i);
-                if (r.equals("ok")) {
-                    chosen.add(open.get(i));
-                    if (!commitCandidates.get(i).checks().isEmpty()) {
+                CustomerContextRepository.Outcome r = results.get(i);
+                if (r.served()) {
+                    chosen.add(optionsOf.get(i).get(r.option()));
+                    if (!commitCandidates.get(i).options().get(0).checks().isEmpty()) {
                         meters.capChecked(true);
                     }
-                } else if (!r.isEmpty()) {
-                    capped.add(new Suppression(open.get(i).offerId(), "capped", policies.describe(r), r));
+                } else if (r.cap() != null) {
+                    capped.add(new Suppression(open.get(i).offerId(), "capped", policies.describe(r.cap(), r.counted(), r.pending()), r.cap()));
                     meters.capChecked(false);
-                    count(r, "capped");
+                    count(r.cap(), "capped");
                 }
             }
             return new Served(chosen, capped, List.of());
         });
+    }
+
+    private static CustomerContextRepository.Option option(ContactPolicies policies, Offer offer, RankedOffer on) {
+        List<CapCheck> checks = policies.checks(offer, Channel.fromId(on.channel()).orElseThrow()).stream()
+                .map(k -> new CapCheck(k.per(), k.max(), k.windowMillis(), k.policy())).toList();
+        return new CustomerContextRepository.Option(on.channel(), checks, recordJson(on));
     }
 
     private void release(Set<String> taken, List<RankedOffer> chosen) {

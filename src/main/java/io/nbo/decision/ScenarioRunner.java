@@ -80,7 +80,7 @@ public final class ScenarioRunner {
         try {
             scenario = YAML.readValue(yaml, Scenario.class);
         } catch (JsonProcessingException e) {
-            return new Run(file, file, List.of("cannot read scenario: " + e.getOriginalMessage()
+            return new Run(file, file, List.of("cannot read scenario: " + io.nbo.config.FileErrors.describeAt(e)
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")), null);
         }
         return run(ruleSet, file, scenario);

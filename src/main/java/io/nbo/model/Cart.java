@@ -2,17 +2,21 @@ package io.nbo.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.List;
 
-/** The customer's current cart: what is in it and when it last changed. */
-public record Cart(@Size(max = 500) List<@Valid CartItem> items, Instant updatedAt) {
+/**
+ * The customer's current cart: what is in it and when it last changed. Items may not be null (the
+ * list keeps one given as null, so that validation can point at it).
+ */
+public record Cart(@Size(max = 500) List<@NotNull(message = "must be a cart item, not null") @Valid CartItem> items, Instant updatedAt) {
 
     public static final Cart EMPTY = new Cart(List.of(), null);
 
     public Cart {
-        items = items == null ? List.of() : List.copyOf(items);
+        items = items == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(items));
     }
 
     public List<CartItem> getItems() {

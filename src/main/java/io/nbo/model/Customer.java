@@ -44,7 +44,10 @@ public final class Customer {
         return id;
     }
 
-    /** False when nothing is stored for this customer (or the store could not be read). */
+    /**
+     * False when no profile is stored for this customer (their contacts, cart, recent events and consent
+     * from events still count), when there is no customer id, or when the store could not be read.
+     */
     public boolean isKnown() {
         return known;
     }

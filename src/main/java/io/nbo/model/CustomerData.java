@@ -11,14 +11,16 @@ import java.util.Map;
  *
  * <p>Profile values are typed: text, numbers, booleans, and dates (an ISO {@code 2024-05-01} date or
  * an ISO instant such as {@code 2026-10-01T10:00:00Z}). Consent is per channel id; engagement is
- * counters per channel id ({@code sent}, {@code opens}, {@code clicks}, ...).
+ * counters per channel id ({@code sent}, {@code opens}, {@code clicks}, ...). A part left out (or
+ * given as null) is empty; inside the parts, nulls are refused by {@link io.nbo.model.NullRefused} and
+ * validation, so nothing stored is null.
  */
 public record CustomerData(
         @NotNull @Size(max = 200) Map<String, Object> profile,
         @NotNull Map<String, Boolean> consent,
         @NotNull Map<String, Map<String, Long>> engagement,
         @NotNull @Valid Cart cart,
-        @NotNull @Size(max = 200) List<@Valid Event> recent) {
+        @NotNull @Size(max = 200) List<@NotNull(message = "must be an event, not null") @Valid Event> recent) {
 
     public static final CustomerData EMPTY = new CustomerData(Map.of(), Map.of(), Map.of(), Cart.EMPTY, List.of());
 

@@ -9,7 +9,7 @@ import java.util.Map;
 public record Event(@NotBlank String type, @NotNull Instant at, Map<String, String> attributes) {
 
     public Event {
-        attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        attributes = Attributes.withValues(attributes);
     }
 
     public String getType() {

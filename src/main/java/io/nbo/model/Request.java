@@ -4,7 +4,8 @@ import java.util.Map;
 
 /**
  * What the caller told us about this moment: the channel it asks on, the placement (slot), the page,
- * the device, and any extra attributes, e.g. {@code Request(channel == "web", page == "checkout")}.
+ * the device, and any extra attributes, e.g. {@code Request(channel == "web", page == "checkout")}. An
+ * attribute sent as null is left out.
  */
 public final class Request {
 
@@ -19,7 +20,8 @@ public final class Request {
         this.placement = placement;
         this.page = page;
         this.device = device;
-        this.attributes = attributes == null ? Map.of() : Map.copyOf(attributes);
+        // An attribute sent as null is as if not sent: attr() gives null for both.
+        this.attributes = Attributes.withValues(attributes);
     }
 
     public String getChannel() {

@@ -3,7 +3,6 @@ package io.nbo.offers;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -29,7 +28,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Reads and validates the offer catalog ({@code offers.yaml}). Every problem is reported with the
@@ -112,7 +110,7 @@ public final class OfferCatalogLoader {
         try {
             s = YAML.treeToValue(node, OfferSpec.class);
         } catch (JsonProcessingException e) {
-            errors.add(new SourceError(file, line, 0, "offer " + describe(node) + ": " + mappingMessage(e)));
+            errors.add(new SourceError(file, line, 0, "offer " + describe(node) + ": " + io.nbo.config.FileErrors.describeAt(e)));
             return java.util.Optional.empty();
         }
         String who = "offer '" + s.id() + "'";
@@ -151,18 +149,6 @@ public final class OfferCatalogLoader {
 
     private static SourceError error(String file, JsonProcessingException e) {
         JsonLocation loc = e.getLocation();
-        return new SourceError(file, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), mappingMessage(e));
-    }
-
-    private static String mappingMessage(JsonProcessingException e) {
-        String msg = e.getOriginalMessage();
-        if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String path = m.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining("."));
-            msg = path + ": " + msg;
-        }
-        // Jackson names its own classes in some messages; marketers need the field, not the type.
-        return msg.replaceAll("\\(class [^)]*\\)", "").replaceAll("io\\.nbo\\.[\\w.$]+", "offer").trim();
+        return new SourceError(file, loc == null ? 0 : loc.getLineNr(), loc == null ? 0 : loc.getColumnNr(), io.nbo.config.FileErrors.describeAt(e));
     }
 }

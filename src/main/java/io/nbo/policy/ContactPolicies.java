@@ -144,9 +144,11 @@ public record ContactPolicies(Counting counting, Duration pendingHold, Duration 
             if (!cap.covers(offer, channel)) {
                 continue;
             }
-            long n = history.count(c -> counts(c, now) && matches(cap.per(), c, offer.getId(), channel.id()), now.minus(cap.window()));
+            java.util.function.Predicate<Contact> counted = c -> counts(c, now) && matches(cap.per(), c, offer.getId(), channel.id());
+            long n = history.count(counted, now.minus(cap.window()));
             if (n >= cap.max()) {
-                return new Violation("capped", cap.name(), "capped: " + describe(cap, n));
+                long pending = history.count(counted.and(c -> c.kind().equals("pending")), now.minus(cap.window()));
+                return new Violation("capped", cap.name(), "capped: " + describe(cap, n, pending));
             }
         }
         return null;
@@ -163,27 +165,36 @@ public record ContactPolicies(Counting counting, Duration pendingHold, Duration 
         return out;
     }
 
-    /** The sentence for an agent when the commit script finds a cap reached. */
-    public String describe(String policy) {
+    /**
+     * The sentence for an agent when the commit script finds a cap reached, having counted {@code n}
+     * contacts, {@code pending} of them servings not yet reported shown.
+     */
+    public String describe(String policy, long n, long pending) {
         for (Cap cap : caps) {
             if (cap.name().equals(policy)) {
-                return "capped: " + describe(cap, cap.max());
+                return "capped: " + describe(cap, n, pending);
             }
         }
         return "capped: " + policy;
     }
 
-    private String describe(Cap cap, long n) {
+    /**
+     * E.g. {@code 3 impressions of this offer in 7 days (at most 3)}; with impression counting, servings
+     * not yet reported shown hold a place too, and the sentence says so.
+     */
+    private String describe(Cap cap, long n, long pending) {
         if (cap.text() != null) {
             return cap.text();
         }
-        String what = counting == Counting.SERVED ? "servings" : "impressions";
+        String what = counting == Counting.SERVED ? "servings" : pending == 0 ? "impressions" : "servings or impressions";
+        String held = pending == 0 || counting == Counting.SERVED ? ""
+                : "; " + pending + (pending == 1 ? " of them was" : " of them were") + " served and not yet reported shown";
         String scope = switch (cap.per()) {
             case OFFER -> " of this offer";
             case CHANNEL -> cap.channels().size() == 1 ? " on " + cap.channels().get(0).id() : " on this channel";
             case OFFER_CHANNEL -> " of this offer on this channel";
         };
-        return String.format(Locale.ROOT, "%d %s%s in %s (at most %d)", n, what, scope, human(cap.window()), cap.max());
+        return String.format(Locale.ROOT, "%d %s%s in %s (at most %d%s)", n, what, scope, human(cap.window()), cap.max(), held);
     }
 
     /** Whether a contact counts against caps under this counting. */

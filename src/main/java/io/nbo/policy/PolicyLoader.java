@@ -70,7 +70,7 @@ public final class PolicyLoader {
         } catch (JsonProcessingException e) {
             var loc = e.getLocation();
             throw new InvalidPoliciesException(List.of(new SourceError(file, loc == null ? 0 : loc.getLineNr(),
-                    loc == null ? 0 : loc.getColumnNr(), e.getOriginalMessage().replaceAll("\\(class [^)]*\\)", "").replaceAll("io\\.nbo\\.[\\w.$]+", "policy"))));
+                    loc == null ? 0 : loc.getColumnNr(), io.nbo.config.FileErrors.describeAt(e))));
         }
         if (spec == null) {
             return ContactPolicies.NONE;

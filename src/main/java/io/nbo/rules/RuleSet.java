@@ -217,4 +217,23 @@ public final class RuleSet {
             session.dispose();
         }
     }
+
+    /**
+     * Why an evaluation failed, for the caller: a rule's own misuse of the result ({@code boost} with a
+     * negative factor) in the marketer's terms; anything else by the rule it happened in, when known,
+     * never by the Java error (it may quote the customer's data, and says nothing to a channel).
+     */
+    public static String failureReason(Throwable error) {
+        String rule = null;
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof IllegalArgumentException ours && ours.getMessage() != null && ours.getMessage().startsWith("rule \"")) {
+                return ours.getMessage();
+            }
+            if (rule == null && t instanceof org.kie.api.runtime.rule.ConsequenceException c && c.getMatch() != null && c.getMatch().getRule() != null) {
+                rule = c.getMatch().getRule().getName();
+            }
+        }
+        return rule == null ? "a rule failed on this customer's data or this request"
+                : "rule \"" + rule + "\" failed on this customer's data or this request";
+    }
 }

@@ -115,6 +115,8 @@ public class RuleSetRegistry {
     /** The last version announced and compiled here, ready to swap to when it is made active. */
     private final AtomicReference<RuleSet> prepared = new AtomicReference<>();
     private final AtomicReference<Failure> lastFailure = new AtomicReference<>();
+    /** The last failure the rules folder caused, so the folder's return to a good content can clear it. */
+    private volatile Failure folderFailure;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "nbo-rules");
         t.setDaemon(true);
@@ -461,6 +463,7 @@ public class RuleSetRegistry {
             if (!"(unreadable)".equals(lastSeenFolder)) {
                 lastSeenFolder = "(unreadable)";
                 refuse(new Validation(null, null, List.of(new SourceError(dir.toString(), 0, 0, e.getMessage())), List.of()), "folder");
+                folderFailure = lastFailure.get();
             }
             return;
         }
@@ -472,6 +475,8 @@ public class RuleSetRegistry {
         try {
             if (store.lastPublishedFolder().map(hash::equals).orElse(false)) {
                 folderPublished = true;
+                // Saved back to what is published (the broken edit undone): the folder's error is no longer true.
+                clearFolderFailure();
                 return;
             }
             if (changed || !folderPublished) {
@@ -482,6 +487,7 @@ public class RuleSetRegistry {
             }
         } catch (RefusedException e) {
             folderPublished = true;
+            folderFailure = lastFailure.get();
             folderPublishes.accept(null, "refused");
         } catch (RedisUnavailableException e) {
             // Serve the folder on this replica alone; publish it once the store is back.
@@ -492,6 +498,7 @@ public class RuleSetRegistry {
                     swap(validation.ruleSet(), "folder (store unavailable, not published yet)");
                 } else {
                     refuse(validation, "folder");
+                    folderFailure = lastFailure.get();
                 }
             }
         }
@@ -507,17 +514,28 @@ public class RuleSetRegistry {
         return rules;
     }
 
+    private void clearFolderFailure() {
+        Failure failure = folderFailure;
+        if (failure != null && lastFailure.compareAndSet(failure, null)) {
+            lastRefusedVersion = null;
+        }
+        folderFailure = null;
+    }
+
     private void swap(RuleSet next, String source) {
         // Counted from here on: the sessions the decisions use, not those of its validation.
         next.onDiscard(countDiscard);
         compiled.put(next.version(), next);
         prepared.compareAndSet(next, null);
         RuleSet previous = active.getAndSet(next);
+        // A change that went live makes the last refused one history, also when it gives the version
+        // already serving (a failing scenario fixed: the rules, so the version, are the same).
+        lastFailure.set(null);
+        lastRefusedVersion = null;
+        folderFailure = null;
         if (previous != null && previous.version().equals(next.version())) {
             return;
         }
-        lastFailure.set(null);
-        lastRefusedVersion = null;
         reloadsOk.increment();
         activeVersion.register(List.of(MultiGauge.Row.of(Tags.of("version", next.version()), 1)), true);
         LOG.infof("rule set %s active (%d rules, %d offers), %s%s", next.version(), next.ruleCount(), next.catalog().size(), source,

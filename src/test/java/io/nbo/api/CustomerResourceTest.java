@@ -9,6 +9,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -42,5 +43,33 @@ class CustomerResourceTest {
 
         given().get("/v1/customers/t-del").then().statusCode(404).contentType("application/problem+json");
         given().delete("/v1/customers/t-del").then().statusCode(404);
+    }
+
+    @Test
+    void nullsAreRefusedWholeWithAPointerAndNothingChanges() {
+        given().contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/t-nulls").then().statusCode(200);
+        String cartItem = "{\"sku\": \"SH-1\", \"name\": \"Scarf\", \"price\": 20.0}";
+        Map<String, String> bodies = Map.of(
+                "/recent/0", "{\"recent\": [null]}",
+                "/cart/items/0/name", "{\"cart\": {\"items\": [{\"sku\": \"SH-1\", \"name\": null}], \"updatedAt\": \"2026-11-23T09:00:00Z\"}}",
+                "/cart/items/0/price", "{\"cart\": {\"items\": [{\"sku\": \"SH-1\", \"price\": null}], \"updatedAt\": \"2026-11-23T09:00:00Z\"}}",
+                "/cart/items/1", "{\"cart\": {\"items\": [" + cartItem + ", null], \"updatedAt\": \"2026-11-23T09:00:00Z\"}}",
+                "/cart/updatedAt", "{\"cart\": {\"items\": [" + cartItem + "]}}",
+                "/recent/0/at", "{\"recent\": [{\"type\": \"search\", \"at\": null}]}");
+
+        bodies.forEach((pointer, body) -> {
+            var r = given().contentType(ContentType.JSON).body(body).put("/v1/customers/t-nulls")
+                    .then().statusCode(400).contentType("application/problem+json").extract();
+            assertThat(r.jsonPath().getList("errors.pointer")).as(body).containsExactly(pointer);
+            assertThat(r.asString()).as(body).doesNotContain("Exception").doesNotContain("io.nbo").doesNotContain("`");
+        });
+
+        JsonPath c = given().get("/v1/customers/t-nulls").then().statusCode(200).extract().jsonPath();
+        assertThat(c.getString("profile.tier")).isEqualTo("gold");
+        assertThat(c.getString("cart.items[0].sku")).isEqualTo("SH-104");
+        // left out is fine: an item without a name or category is stored without them, not as null
+        given().contentType(ContentType.JSON).body("{\"cart\": {\"items\": [{\"sku\": \"SH-1\"}], \"updatedAt\": \"2026-11-23T09:00:00Z\"}}")
+                .put("/v1/customers/t-nulls").then().statusCode(200);
+        assertThat(given().get("/v1/customers/t-nulls").then().statusCode(200).extract().asString()).doesNotContain(":null");
     }
 }

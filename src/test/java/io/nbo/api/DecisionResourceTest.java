@@ -103,4 +103,64 @@ class DecisionResourceTest {
     void theDefaultLimitIsOne() {
         assertThat(decide(Map.of("customerId", "t-gold", "channel", "web")).getList("offers")).hasSize(1);
     }
+
+    @Test
+    void aNullOrOddContextValueNeverFailsADecision() {
+        java.util.Map<String, Object> withNull = new java.util.HashMap<>();
+        withNull.put("campaign", null);
+        JsonPath d = decide(Map.of("channel", "web", "context", withNull));
+        assertThat(d.getList("offers")).isNotEmpty();
+
+        java.util.Map<String, Object> odd = new java.util.HashMap<>();
+        odd.put("nested", Map.of("a", Map.of("b", List.of(1, "two", Map.of()))));
+        odd.put("list", List.of(1, 2.5, true, "x"));
+        odd.put("long", "x".repeat(200_000));
+        odd.put("number", 1e300);
+        odd.put("flag", false);
+        odd.put("empty", "");
+        odd.put("offer", List.of("black-friday-30"));
+        odd.put("nullInside", java.util.Arrays.asList(null, Map.of()));
+        JsonPath o = decide(Map.of("customerId", "t-gold", "channel", "web", "limit", 3, "context", odd));
+        assertThat(o.getList("offers")).isNotEmpty();
+        assertThat(o.getList("reasons.code")).doesNotContain("rules_failed");
+    }
+
+    @Test
+    void aCustomerWithoutAProfileKeepsTheirContactHistory() {
+        // a web visitor known by id only (no PUT, no import): the common web case
+        Map<String, Object> web = Map.of("customerId", "t-visitor", "channel", "web", "limit", 3);
+        JsonPath first = decide(web);
+        assertThat(first.getList("reasons.code")).contains("unknown_customer");
+        String top = first.getString("offers[0].offerId");
+
+        io.nbo.testing.Events.post(io.nbo.testing.Events.event("visitor-accept-1", "accept", "t-visitor", "offerId", top, "channel", "web",
+                "decisionId", first.getString("decisionId"))).statusCode(200);
+
+        JsonPath after = decide(web);
+        assertThat(after.getList("offers.offerId")).doesNotContain(top);
+        assertThat(after.getString("suppressed.find { it.offerId == '" + top + "' }.policy")).isEqualTo("accepted");
+        assertThat(after.getBoolean("partial")).isTrue();
+        assertThat(after.getString("reasons.find { it.code == 'unknown_customer' }.message")).contains("contact history");
+    }
+
+    @Test
+    void storedNullsWrittenBeforeTheyWereRefusedCannotFailADecision() throws Exception {
+        // what PUT stored before it refused nulls: a null recent event, a null cart item and an item with a null name
+        String[] keys = io.nbo.context.KeySchema.keys("t-legacy-nulls");
+        try (io.nbo.testing.RedisProbe probe = io.nbo.testing.RedisProbe.ofApp()) {
+            probe.redis().hset(keys[io.nbo.context.KeySchema.PROFILE], Map.of("tier", "s:gold", "@updatedAt", "t:2026-11-01T00:00:00Z"));
+            probe.redis().set(keys[io.nbo.context.KeySchema.CART],
+                    "{\"items\":[null,{\"sku\":\"SH-1\",\"name\":null,\"category\":null,\"price\":80.0,\"quantity\":1}],\"updatedAt\":null}");
+            probe.redis().rpush(keys[io.nbo.context.KeySchema.RECENT], "null",
+                    "{\"type\":\"search\",\"at\":\"2026-11-23T10:00:00Z\",\"attributes\":{}}");
+        }
+
+        JsonPath d = decide(Map.of("customerId", "t-legacy-nulls", "channel", "web", "limit", 5));
+
+        assertThat(d.getList("reasons.code")).doesNotContain("rules_failed", "context_unavailable");
+        assertThat(d.getList("offers")).isNotEmpty();
+        JsonPath stored = given().get("/v1/customers/t-legacy-nulls").then().statusCode(200).extract().jsonPath();
+        assertThat(stored.getList("recent")).hasSize(1);
+        assertThat(stored.getList("cart.items.sku")).containsExactly("SH-1");
+    }
 }

@@ -58,6 +58,30 @@ class ImportCommandTest {
     }
 
     @Test
+    void nullsAreRefusedAsTheApiRefusesThem() throws Exception {
+        Path file = Cli.write(dir, "nulls.jsonl",
+                "{\"id\":\"n-1\",\"recent\":[null]}",
+                "{\"id\":\"n-2\",\"cart\":{\"items\":[{\"sku\":\"A\",\"name\":null}],\"updatedAt\":\"2026-11-22T10:00:00Z\"}}",
+                "{\"id\":\"n-3\",\"cart\":{\"items\":[{\"sku\":\"A\"}]}}",
+                "{\"id\":\"n-4\",\"cart\":{\"items\":[null],\"updatedAt\":\"2026-11-22T10:00:00Z\"}}",
+                "{\"id\":\"n-5\",\"cart\":{\"items\":[{\"sku\":\"A\",\"name\":\"Scarf\"}],\"updatedAt\":\"2026-11-22T10:00:00Z\"}}");
+
+        Cli.Run run = Cli.run("import", "--redis", server.url(), file.toString());
+
+        List<String> out = run.outLines();
+        assertThat(out.get(0)).startsWith("imported 1 customer, 4 failed");
+        assertThat(out.subList(1, out.size())).containsExactly(
+                "line 1: recent[0]: must be an event, not null",
+                "line 2: cart.items[0].name: must not be null (leave it out instead)",
+                "line 3: cart.updatedAt: required for a cart with items: when the cart last changed, an ISO instant such as 2026-11-23T09:00:00Z",
+                "line 4: cart.items[0]: must be a cart item, not null");
+        for (String refused : List.of("n-1", "n-2", "n-3", "n-4")) {
+            assertThat(load(refused)).as(refused).isEmpty();
+        }
+        assertThat(stored("n-5").cart().items()).containsExactly(new CartItem("A", "Scarf", null, 0, 1));
+    }
+
+    @Test
     void importsTheGoodJsonLinesAndReportsEachBadOneByLineNumber() throws Exception {
         Path file = Cli.write(dir, "customers.jsonl",
                 "{\"id\":\"j-1\",\"profile\":{\"tier\":\"gold\",\"zip\":\"01234\",\"age\":34,\"ltv\":1234.5,\"vip\":true,"

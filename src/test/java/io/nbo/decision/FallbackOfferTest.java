@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * With Redis up, the fallback offer is what an otherwise empty answer gets, and it goes through the
  * contact policies like any offer: recorded, counted, and capped (the demo caps every offer at 3
- * impressions a week, pending ones included). The rules here make nothing eligible.
+ * impressions a week, pending ones included). The rules here make nothing eligible, but for a request
+ * that asks for a rule that fails.
  */
 @QuarkusTest
 @QuarkusTestResource(RedisServerResource.class)
@@ -53,6 +54,16 @@ class FallbackOfferTest {
                             $o : Offer(id == "free-shipping")
                         then
                             $r.eligible($o, "never");
+                        end
+
+                        rule "Greets by a first name that may be missing"
+                        when
+                            $r : Result()
+                            Request(attr("test") == "failing rule")
+                            $c : Customer()
+                            $o : Offer(id == "free-shipping")
+                        then
+                            $r.eligible($o, "Hello " + $c.text("firstName").length());
                         end
                         """);
                 return Map.of("nbo.rules.dir", dir.toString());
@@ -84,5 +95,16 @@ class FallbackOfferTest {
         assertThat(capped.getList("offers")).isEmpty();
         assertThat(capped.getString("suppressed.find { it.offerId == 'bestsellers-discovery' }.code")).isEqualTo("capped");
         assertThat(capped.getList("reasons.code")).contains("no_eligible_offer").doesNotContain("fallback_offer");
+    }
+
+    @Test
+    void aRuleThatFailsIsNamedInTheAnswerNotQuotedFromJava() {
+        JsonPath d = Api.decide(Map.of("channel", "web", "context", Map.of("test", "failing rule")));
+
+        String reason = d.getString("reasons.find { it.code == 'rules_failed' }.message");
+        assertThat(reason).isEqualTo("the rules failed to evaluate: rule \"Greets by a first name that may be missing\" failed on this "
+                + "customer's data or this request");
+        assertThat(d.prettify()).doesNotContain("Cannot invoke").doesNotContain("java.").doesNotContain("io.nbo");
+        assertThat(d.getList("offers.offerId")).containsExactly("bestsellers-discovery");
     }
 }

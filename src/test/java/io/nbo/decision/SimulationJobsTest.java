@@ -81,6 +81,22 @@ class SimulationJobsTest {
     }
 
     @Test
+    void aRunThatFailsOnACustomerSaysSoWithoutJavaText() throws Exception {
+        SimulationJobs jobs = new SimulationJobs((plan, now, progress) -> {
+            progress.planned(10);
+            throw new NullPointerException("Cannot invoke \"io.nbo.model.Event.type()\" because \"e\" is null");
+        }, 1, Duration.ofHours(1), 100, Clock.systemUTC());
+        try {
+            Job failed = runToTheEnd(jobs);
+
+            assertThat(failed.state()).isEqualTo(State.FAILED);
+            assertThat(failed.error()).isEqualTo("simulating a customer failed: a rule failed on this customer's data or this request");
+        } finally {
+            jobs.close();
+        }
+    }
+
+    @Test
     void aFailedRunSaysWhyAndFreesItsSlot() throws Exception {
         SimulationJobs jobs = new SimulationJobs((plan, now, progress) -> {
             progress.planned(10);

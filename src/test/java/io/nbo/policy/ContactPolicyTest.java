@@ -106,7 +106,13 @@ class ContactPolicyTest {
         String best = served.entrySet().stream().filter(e -> e.getValue() == 3).map(Map.Entry::getKey).findFirst().orElseThrow();
         JsonPath later = decide(Map.of("customerId", "cap-1", "channel", "web", "limit", 1));
         assertThat(later.getList("suppressed.findAll { it.code == 'capped' }.policy", String.class)).contains("offer-3-per-week");
-        assertThat(later.getString("suppressed.find { it.offerId == '" + best + "' }.message")).startsWith("capped: 3 impressions of this offer in 7 days");
+        // three servings and no impression reported: the sentence says what held the places
+        assertThat(later.getString("suppressed.find { it.offerId == '" + best + "' }.message"))
+                .isEqualTo("capped: 3 servings or impressions of this offer in 7 days (at most 3; 3 of them were served and not yet reported shown)");
+        // and so do the decisions the commit stopped, which counted the servings in the script
+        assertThat(answers.stream().flatMap(a -> a.getList("suppressed.findAll { it.policy == 'offer-3-per-week' }.message", String.class).stream()))
+                .isNotEmpty().allMatch(m -> m.startsWith("capped: 3 servings or impressions of this offer in 7 days (at most 3; ")
+                        && m.endsWith("served and not yet reported shown)"));
 
         // and the metrics count the checks and the suppressions by policy
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -213,5 +219,78 @@ class ContactPolicyTest {
         String field = d.getString("offers[0].offerId") + "|web|" + d.getString("ruleSetVersion") + "|served";
         String count = redis.commands().hget(KeySchema.report(KeySchema.partition("record-1"), day), field).get(2, TimeUnit.SECONDS);
         assertThat(Long.parseLong(count)).isPositive();
+    }
+
+    @Test
+    void aCapReachedByReportedImpressionsSaysImpressions() throws Exception {
+        store("cap-shown");
+        List<String> decisions = new ArrayList<>();
+        String offer = null;
+        for (int i = 0; i < 3; i++) {
+            JsonPath d = decide(Map.of("customerId", "cap-shown", "channel", "web", "limit", 1));
+            offer = offer == null ? d.getString("offers[0].offerId") : offer;
+            assertThat(d.getString("offers[0].offerId")).isEqualTo(offer);
+            decisions.add(d.getString("decisionId"));
+        }
+        for (int i = 0; i < 3; i++) {
+            io.nbo.testing.Events.post(io.nbo.testing.Events.event("cap-shown-imp-" + i, "impression", "cap-shown", "decisionId", decisions.get(i)))
+                    .statusCode(200);
+        }
+
+        JsonPath later = decide(Map.of("customerId", "cap-shown", "channel", "web", "limit", 1));
+
+        assertThat(later.getString("suppressed.find { it.offerId == '" + offer + "' }.message"))
+                .isEqualTo("capped: 3 impressions of this offer in 7 days (at most 3)");
+    }
+
+    @Test
+    void anOfferWhoseChannelAnEarlierOfferOfTheDecisionUsedUpGoesOnItsNextChannel() throws Exception {
+        // demo-000013's shape: a member who clicks on texts (SMS first for every offer that has one), consents to SMS
+        // and not email, on the call center, which can deliver call_center, email and sms; sms-1-per-week
+        java.time.Instant now = java.time.Instant.now();
+        given().contentType(ContentType.JSON).body(Map.of(
+                "profile", Map.of("tier", "gold", "loyaltyPoints", 500, "birthMonth", now.atZone(java.time.ZoneOffset.UTC).getMonthValue(),
+                        "lastPurchaseAt", now.minus(Duration.ofDays(20)).toString()),
+                "consent", Map.of("sms", true, "email", false, "push", false),
+                "engagement", Map.of("sms", Map.of("sent", 10, "clicks", 6)),
+                "cart", Map.of("items", List.of(Map.of("sku", "SH-104", "name", "Trail runner", "category", "shoes", "price", 89.0, "quantity", 1)),
+                        "updatedAt", now.minus(Duration.ofHours(30)).toString()))).put("/v1/customers/sms-first").then().statusCode(200);
+
+        JsonPath d = decide(Map.of("customerId", "sms-first", "channel", "call_center", "limit", 20));
+
+        List<String> channels = d.getList("offers.channel", String.class);
+        assertThat(channels).filteredOn("sms"::equals).hasSize(1);
+        // the others that could go by SMS went on the call center instead of being suppressed
+        assertThat(d.getList("suppressed.policy", String.class)).doesNotContain("sms-1-per-week");
+        assertThat(d.getList("offers.offerId", String.class)).contains("loyalty-double-points", "birthday-gift", "free-shipping", "cart-reminder-10");
+        assertThat(channels).filteredOn("call_center"::equals).hasSizeGreaterThanOrEqualTo(3);
+        // each recorded on the channel it was served on, with a score for that channel
+        List<String> contacts = contacts("sms-first");
+        for (int i = 0; i < channels.size(); i++) {
+            assertThat(contacts).contains("pending|" + d.getString("offers[" + i + "].offerId") + "|" + channels.get(i) + "|" + d.getString("decisionId"));
+            double product = d.getDouble("offers[" + i + "].scoreParts.propensity") * d.getDouble("offers[" + i + "].scoreParts.value")
+                    * d.getDouble("offers[" + i + "].scoreParts.weight") * d.getDouble("offers[" + i + "].scoreParts.contextBoost");
+            assertThat(d.getDouble("offers[" + i + "].score")).isCloseTo(product, org.assertj.core.api.Assertions.within(1e-4));
+            assertThat(d.getString("offers[" + i + "].creative.headline")).isNotBlank();
+        }
+        JsonNode record = JSON.readTree(redis.commands().get(KeySchema.decision("sms-first", d.getString("decisionId"))).get(2, TimeUnit.SECONDS));
+        assertThat(record.get("o").findValuesAsText("ch")).isEqualTo(channels);
+    }
+
+    @Test
+    void theFallbackOfferStoppedByACapIsListedOnce() throws Exception {
+        store("fallback-once");
+        JsonPath d = null;
+        // every eligible offer, the fallback among them on the web, is served until its cap (3 a week) is reached
+        for (int i = 0; i < 20; i++) {
+            d = decide(Map.of("customerId", "fallback-once", "channel", "web", "limit", 20));
+            if (d.getList("offers").isEmpty()) {
+                break;
+            }
+        }
+        assertThat(d.getList("offers")).as("everything capped after at most 20 decisions").isEmpty();
+        assertThat(d.getList("suppressed.findAll { it.offerId == 'bestsellers-discovery' }")).hasSize(1);
+        assertThat(d.getString("suppressed.find { it.offerId == 'bestsellers-discovery' }.code")).isEqualTo("capped");
+        assertThat(d.getList("reasons.code")).contains("no_eligible_offer").doesNotContain("fallback_offer");
     }
 }

@@ -42,6 +42,17 @@ class RuleReloadTest {
 
         private static void copyRules() {
             io.nbo.testing.RuleSets.copyOfRulesFolder(DIR);
+            // An empty tests/ folder from the start, so the watcher sees the scenario the test adds (the poll is an hour).
+            try {
+                Path tests = Files.createDirectories(DIR.resolve("tests"));
+                try (Stream<Path> old = Files.list(tests)) {
+                    for (Path f : old.toList()) {
+                        Files.delete(f);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -68,7 +79,7 @@ class RuleReloadTest {
     }
 
     @Test
-    void anEditedRuleChangesTheNextDecisionAndABrokenEditIsRefused() throws Exception {
+    void anEditedRuleChangesTheNextDecisionABrokenEditIsRefusedAndItsErrorGoesWithTheFix() throws Exception {
         String before = activeVersion();
         JsonPath first = anonymousWebDecision();
         String top = first.getString("offers[0].offerId");
@@ -86,6 +97,7 @@ class RuleReloadTest {
                     $r.exclude($o, "switched off by the test");
                 end
                 """.formatted(top));
+        String editedDrl = Files.readString(CopiedRules.DIR.resolve("zz-test.drl"));
         await("the edited rule set", () -> !before.equals(activeVersion()));
         String edited = activeVersion();
 
@@ -109,5 +121,28 @@ class RuleReloadTest {
         assertThat(third.getString("ruleSetVersion")).isEqualTo(edited);
         assertThat(third.getList("offers.offerId")).isEqualTo(second.getList("offers.offerId"));
         assertThat(given().get("/q/metrics").then().extract().asString()).containsPattern("nbo_ruleset_reloads_total\\{result=\"failed\"\\} [1-9]");
+
+        // "Fix the file and save again": saved back as it was, the error is gone from health and the API
+        Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"), editedDrl);
+        await("the error to clear after the fix", () -> ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError") == null);
+        assertThat(given().get("/v1/rulesets/active").then().statusCode(200).extract().jsonPath().getString("lastFailure")).isNull();
+        assertThat(activeVersion()).isEqualTo(edited);
+
+        // a failing scenario is refused; fixed, it publishes the same rules (the same version), and the error goes too
+        Path scenario = CopiedRules.DIR.resolve("tests").resolve("zz-reload.yaml");
+        String failing = """
+                name: the reload test's scenario
+                now: 2026-11-23T12:00:00Z
+                request: {channel: web, placement: home-hero, limit: 5}
+                expect:
+                  includes: [%s]
+                """;
+        Files.writeString(scenario, failing.formatted(top));
+        await("the failing scenario to be reported", () -> ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError") != null);
+        assertThat(ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError")).contains("zz-reload.yaml");
+        Files.writeString(scenario, failing.replace("includes", "excludes").formatted(top));
+        await("the error to clear after the scenario's fix",
+                () -> ruleSetHealth().getString("checks.find { it.name == 'rule-set' }.data.lastError") == null);
+        assertThat(activeVersion()).isEqualTo(edited);
     }
 }
