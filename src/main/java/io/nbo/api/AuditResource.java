@@ -11,6 +11,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** {@code GET /v1/audit}: rule-set publishes and activations and customer deletions, newest first. */
 @Path("/v1/audit")
@@ -28,7 +31,9 @@ public class AuditResource {
     @Operation(summary = "The audit log, newest first",
             description = "Who (the API key's name) published or activated which rule-set version, or deleted a customer "
                     + "(named by the SHA-256 of the id), when, and the outcome. limit: 1-1000, default 100.")
-    public Uni<List<AuditLog.Entry>> recent(@QueryParam("limit") Integer limit) {
+    public Uni<List<AuditLog.Entry>> recent(@Parameter(description = "How many, newest first: 1-1000; default 100",
+                                                       schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000"))
+                                            @QueryParam("limit") Integer limit) {
         int n = limit == null ? 100 : Math.max(1, Math.min(limit, 1000));
         return Uni.createFrom().completionStage(() -> audit.recent(n));
     }

@@ -7,7 +7,8 @@ import java.time.Instant;
 import java.util.List;
 
 /** The customer's current cart: what is in it and when it last changed. */
-public record Cart(@Size(max = 500) List<@Valid CartItem> items, Instant updatedAt) {
+public record Cart(@Size(max = 500) List<@Valid CartItem> items,
+                   @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "When the cart last changed; null for a cart that never had anything") Instant updatedAt) {
 
     public static final Cart EMPTY = new Cart(List.of(), null);
 

@@ -7,8 +7,8 @@ import jakarta.validation.constraints.Positive;
 /** One line of a customer's cart. */
 public record CartItem(
         @NotBlank String sku,
-        String name,
-        String category,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true) String name,
+        @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true) String category,
         @PositiveOrZero double price,
         @Positive int quantity) {
 
