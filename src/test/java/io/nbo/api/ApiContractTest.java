@@ -45,7 +45,7 @@ class ApiContractTest extends ApiContractTestBase {
         }
     }
 
-    static final int PER_OPERATION = 45;
+    static final int PER_OPERATION = 40;
 
     @Override
     String key(String role) {

@@ -56,9 +56,7 @@ abstract class ApiContractTestBase {
 
     /** Stores the fuzzer's customers, starts a simulation, and names the values the path parameters may take. */
     Map<String, List<String>> fixtures() {
-        for (String id : CUSTOMERS) {
-            as("admin").contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/" + id).then().statusCode(200);
-        }
+        storeCustomers();
         List<String> versions = as("marketer").get("/v1/rulesets").then().statusCode(200).extract().jsonPath().getList("version");
         String job = as("marketer").contentType(ContentType.JSON).body(Map.of("channel", "web", "sample", 5))
                 .post("/v1/rulesets/simulations").then().statusCode(202).extract().jsonPath().getString("id");
@@ -71,6 +69,12 @@ abstract class ApiContractTestBase {
         }
         known.put("/v1/rulesets/simulations/{id}:id", List.of(job));
         return known;
+    }
+
+    private void storeCustomers() {
+        for (String id : CUSTOMERS) {
+            as("admin").contentType(ContentType.JSON).body(Customers.goldCartAbandoner()).put("/v1/customers/" + id).then().statusCode(200);
+        }
     }
 
     private String activeVersion() {
@@ -92,12 +96,16 @@ abstract class ApiContractTestBase {
         Map<String, List<String>> known = fixtures();
         RequestFuzzer fuzzer = new RequestFuzzer(doc, seed, known);
         ContractCheck check = new ContractCheck(doc, json);
+        Map<String, Long> millis = new java.util.TreeMap<>();
         for (Op op : doc.operations()) {
-            fixtures();
+            storeCustomers();
+            long start = System.nanoTime();
             for (Call call : fuzzer.calls(op, perOperation(op))) {
                 check.send(call, key(role(op)));
             }
+            millis.put(op.toString(), (System.nanoTime() - start) / 1_000_000);
         }
+        System.out.println(getClass().getSimpleName() + ": milliseconds per operation " + millis);
         restore(active);
         return check;
     }
