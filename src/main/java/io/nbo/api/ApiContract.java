@@ -36,9 +36,14 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 @OpenApiFilter(OpenApiFilter.RunStage.BUILD)
 public class ApiContract implements OASFilter {
 
-    /** Operations that never touch Redis, so never answer 503. Every other one does when Redis is down or too slow. */
+    /**
+     * Operations that never touch Redis, so never answer 503 (a simulation reads customers in the
+     * background, after its 202). Every other one does when Redis is down or too slow; decisions only
+     * when shedding load. ApiContractTest checks both sides with Redis stopped.
+     */
     private static final List<String> IN_MEMORY = List.of(
             "POST /v1/rulesets/validate",
+            "POST /v1/rulesets/simulations",
             "GET /v1/rulesets/active",
             "GET /v1/rulesets/simulations",
             "GET /v1/rulesets/simulations/{id}",

@@ -24,8 +24,8 @@ public record EventInput(
         String type,
         @Schema(required = true, examples = "demo-000042")
         String customerId,
-        @Schema(type = SchemaType.STRING, format = "date-time", description = "When it happened; refused more than 5 minutes ahead or older than nbo.events.dedupe-window "
-                + "(a retry could no longer be recognised). Default: when nbo receives it")
+        @Schema(type = SchemaType.STRING, format = "date-time", description = "When it happened; refused more than 5 minutes "
+                + "ahead or older than nbo.events.dedupe-window (a retry could no longer be recognised). Default: when nbo receives it")
         String timestamp,
         @Schema(description = "The decision an offer event answers (its decisionId); only offer events name one")
         String decisionId,

@@ -55,12 +55,13 @@ public class RuleSetResource {
     private static final String VERSION_PATTERN = "^" + VERSION + "$";
     private static final String LIMIT = "How many, newest first: 1-1000; default 50";
 
-    /** The files of a small rule set that compiles, for the examples: one rule, one offer. */
-    static final String EXAMPLE_FILES = """
-            "files": {
-              "welcome.drl": "package rules;\\n\\nimport io.nbo.model.*;\\n\\nrule \\"Customers we know see the welcome offer\\"\\nwhen\\n    $r : Result()\\n    Customer(known)\\n    $o : Offer(id == \\"welcome-10\\")\\nthen\\n    $r.eligible($o, \\"Welcome back: 10% off your next order\\");\\nend\\n",
-              "offers.yaml": "offers:\\n  - id: welcome-10\\n    name: 10% off your next order\\n    group: welcome\\n    value: 10\\n    channels:\\n      web: {headline: \\"10% off your next order\\"}\\n"
-            }""";
+    /** The files of a small rule set that compiles, for the examples: one rule, one offer (JSON, each file one string). */
+    static final String EXAMPLE_FILES = "\"files\": {"
+            + "\"welcome.drl\": \"package rules;\\n\\nimport io.nbo.model.*;\\n\\n"
+            + "rule \\\"Customers we know see the welcome offer\\\"\\nwhen\\n    $r : Result()\\n    Customer(known)\\n"
+            + "    $o : Offer(id == \\\"welcome-10\\\")\\nthen\\n    $r.eligible($o, \\\"Welcome back: 10% off your next order\\\");\\nend\\n\", "
+            + "\"offers.yaml\": \"offers:\\n  - id: welcome-10\\n    name: 10% off your next order\\n    group: welcome\\n"
+            + "    value: 10\\n    channels:\\n      web: {headline: \\\"10% off your next order\\\"}\\n\"}";
 
     static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
 

@@ -11,7 +11,6 @@ import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -132,10 +131,5 @@ public final class ContractCheck {
             examples.forEach(e -> out.append("\n      ").append(e));
         });
         return out.toString();
-    }
-
-    /** The operations a run covered, for the assertion that none was skipped. */
-    public static String name(Op op) {
-        return op.method().toUpperCase(Locale.ROOT) + " " + op.path();
     }
 }

@@ -1,6 +1,5 @@
 package io.nbo.testing;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,7 +21,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -603,14 +601,5 @@ public final class RequestFuzzer {
 
     private static String abbreviate(String text) {
         return text.length() > 40 ? text.substring(0, 40) + "…" : text;
-    }
-
-    /** Parameters as a map, for the examples. */
-    public static Map<String, String> map(Object... pairs) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < pairs.length; i += 2) {
-            out.put(String.valueOf(pairs[i]), String.valueOf(pairs[i + 1]));
-        }
-        return out;
     }
 }
