@@ -89,7 +89,7 @@ API key (roles channel, marketer, admin) in X-API-Key:
   curl -s localhost:$port/v1/decisions -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' \\
     -d '{"customerId": "demo-000001", "channel": "web", "placement": "home-hero", "limit": 1}'
 
-  # the call center: the top 5 for a customer on the line, with reasons to read out
+  # the call center: the top 5 for a customer on the line, each with the sentences to read out (why)
   curl -s localhost:$port/v1/decisions -H "X-API-Key: \$KEY" -H 'Content-Type: application/json' \\
     -d '{"customerId": "demo-000001", "channel": "call_center", "limit": 5}'
 

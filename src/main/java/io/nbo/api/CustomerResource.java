@@ -3,6 +3,7 @@ package io.nbo.api;
 import io.nbo.api.Problem.FieldError;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerDataValidator;
+import io.nbo.context.CustomerExport;
 import io.nbo.context.KeySchema;
 import io.nbo.context.PersonalDataRepository;
 import io.nbo.model.Cart;
@@ -26,8 +27,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -36,6 +40,9 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public class CustomerResource {
+
+    private static final String ID = "The customer's id: 1-128 of A-Z a-z 0-9 . _ : @ + -";
+    static final String ID_PATTERN = "^" + KeySchema.CUSTOMER_ID_REGEX + "$";
 
     /** A customer as the API shows it. */
     public record CustomerView(String id, Map<String, Object> profile, Map<String, Boolean> consent,
@@ -64,8 +71,11 @@ public class CustomerResource {
 
     @GET
     @Operation(summary = "Read everything stored for a customer")
+    @APIResponse(responseCode = "200", description = "The customer as stored",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CustomerView.class)))
     @APIResponse(responseCode = "404", description = "Nothing stored for this id")
-    public Uni<CustomerView> get(@PathParam("id") String id) {
+    public Uni<CustomerView> get(@Parameter(description = ID, schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN), example = "demo-000042")
+                                 @PathParam("id") String id) {
         checkId(id);
         return Uni.createFrom().completionStage(() -> customers.load(id)).map(stored -> stored
                 .map(s -> CustomerView.of(id, s.data(), s.updatedAt()))
@@ -87,7 +97,8 @@ public class CustomerResource {
              "recent": [{"type": "page_view", "at": "2026-11-23T08:55:00Z", "attributes": {"category": "shoes"}}]}""")))
     @APIResponse(responseCode = "200", description = "Stored; the customer as now stored")
     @APIResponse(responseCode = "400", description = "Invalid data; nothing was changed")
-    public Uni<CustomerView> put(@PathParam("id") String id, @NotNull CustomerData body) {
+    public Uni<CustomerView> put(@Parameter(description = ID, schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN), example = "demo-000042")
+                                 @PathParam("id") String id, @NotNull CustomerData body) {
         checkId(id);
         CustomerDataValidator.Checked checked = validator.check(body);
         if (!checked.isValid()) {
@@ -108,7 +119,8 @@ public class CustomerResource {
     @APIResponse(responseCode = "200", description = "Erased; what was removed")
     @APIResponse(responseCode = "404", description = "Nothing stored for this id (never stored, or erased already)")
     @APIResponse(responseCode = "503", description = "Redis is down or too slow; part may have been erased: DELETE again after Retry-After")
-    public Uni<Erased> delete(@PathParam("id") String id) {
+    public Uni<Erased> delete(@Parameter(description = ID, schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN), example = "demo-000042")
+                              @PathParam("id") String id) {
         checkId(id);
         return audit.customerDeletion(id, Uni.createFrom().completionStage(() -> personalData.erase(id)).map(erasure -> {
             if (erasure.removedNothing()) {
@@ -123,9 +135,11 @@ public class CustomerResource {
     @Operation(summary = "Export everything stored about a customer",
             description = "The context, contact history, applied event ids, journey, recorded decisions and the customer's events "
                     + "in the partition's stream, as one JSON attachment.")
-    @APIResponse(responseCode = "200", description = "Everything stored, as an attachment")
+    @APIResponse(responseCode = "200", description = "Everything stored, as an attachment",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CustomerExport.class)))
     @APIResponse(responseCode = "404", description = "Nothing stored for this id")
-    public Uni<Response> export(@PathParam("id") String id) {
+    public Uni<Response> export(@Parameter(description = ID, schema = @Schema(type = SchemaType.STRING, pattern = ID_PATTERN), example = "demo-000042")
+                                @PathParam("id") String id) {
         checkId(id);
         return Uni.createFrom().completionStage(() -> personalData.export(id, Instant.now())).map(found -> found
                 .map(e -> Response.ok(e).header("Content-Disposition", "attachment; filename=\"customer-" + id + ".json\"").build())

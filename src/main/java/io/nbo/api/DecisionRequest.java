@@ -1,5 +1,6 @@
 package io.nbo.api;
 
+import io.nbo.context.KeySchema;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -12,10 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(description = "Ask for the next best offers for a customer on a channel")
 public record DecisionRequest(
         @Schema(description = "The customer; leave out for an anonymous visitor", example = "demo-000042")
-        @Pattern(regexp = "[A-Za-z0-9._:@+-]{1,128}", message = "must be 1-128 letters, digits or . _ : @ + -")
+        @Pattern(regexp = KeySchema.CUSTOMER_ID_REGEX, message = "must be 1-128 letters, digits or . _ : @ + -")
         String customerId,
-        @Schema(description = "Where the customer is now", required = true,
-                enumeration = {"web", "app", "email", "sms", "push", "call_center", "store"}, example = "web")
+        @Schema(description = "Where the customer is now", required = true, example = "web")
         @NotBlank
         String channel,
         @Schema(description = "The slot on the page or screen", example = "home-hero")

@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
@@ -48,25 +49,26 @@ public class EventResource {
                     + "at once. Each event is applied exactly once: a retry with the same eventId changes nothing and is answered "
                     + "as a duplicate. A 200 means every event is stored; a 503 means retry the whole batch.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
-            @ExampleObject(name = "an impression and a click", value = """
-                    [{"eventId": "ev-1001", "type": "impression", "customerId": "demo-000042", "timestamp": "2026-11-23T12:00:00Z",
+            @ExampleObject(name = "an impression and a click", description = "Offer events name the decisionId they answer; with "
+                    + "the offerId and channel too, they count even when that decision is no longer recorded (as this one is not)",
+                    value = """
+                    [{"eventId": "ev-1001", "type": "impression", "customerId": "demo-000042",
                       "decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e", "offerId": "winback-vip-call", "channel": "email"},
-                     {"eventId": "ev-1002", "type": "click", "customerId": "demo-000042", "timestamp": "2026-11-23T12:03:10Z",
-                      "decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e"}]"""),
+                     {"eventId": "ev-1002", "type": "click", "customerId": "demo-000042",
+                      "decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e", "offerId": "winback-vip-call", "channel": "email"}]"""),
             @ExampleObject(name = "a conversion", value = """
-                    {"eventId": "ev-1003", "type": "conversion", "customerId": "demo-000042", "timestamp": "2026-11-23T12:20:00Z",
-                     "decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e", "offerId": "winback-vip-call", "amount": 89.0}"""),
+                    {"eventId": "ev-1003", "type": "conversion", "customerId": "demo-000042",
+                     "decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e", "offerId": "winback-vip-call", "channel": "email", "amount": 89.0}"""),
             @ExampleObject(name = "behaviour", value = """
-                    [{"eventId": "ev-2001", "type": "page_view", "customerId": "demo-000042", "timestamp": "2026-11-23T12:00:00Z",
+                    [{"eventId": "ev-2001", "type": "page_view", "customerId": "demo-000042",
                       "channel": "web", "attributes": {"category": "shoes", "page": "/shoes/trail"}},
-                     {"eventId": "ev-2002", "type": "cart_add", "customerId": "demo-000042", "timestamp": "2026-11-23T12:01:00Z",
+                     {"eventId": "ev-2002", "type": "cart_add", "customerId": "demo-000042",
                       "attributes": {"sku": "SH-104", "name": "Trail runner", "category": "shoes", "price": 89.0, "quantity": 1}},
-                     {"eventId": "ev-2003", "type": "opt_in", "customerId": "demo-000042", "timestamp": "2026-11-23T12:02:00Z",
-                      "channel": "sms"},
-                     {"eventId": "ev-2004", "type": "profile_change", "customerId": "demo-000042", "timestamp": "2026-11-23T12:03:00Z",
+                     {"eventId": "ev-2003", "type": "opt_in", "customerId": "demo-000042", "channel": "sms"},
+                     {"eventId": "ev-2004", "type": "profile_change", "customerId": "demo-000042",
                       "attributes": {"tier": "platinum", "loyaltyPoints": 3100}}]""")}))
     @APIResponse(responseCode = "200", description = "Every event is stored: applied now, or a duplicate of one applied before",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "applied", value = """
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Ingested.class), examples = @ExampleObject(name = "applied", value = """
                     {"applied": 1, "duplicates": 1, "results": [
                       {"eventId": "ev-1001", "status": "duplicate"},
                       {"eventId": "ev-1002", "status": "applied", "attribution": {"decisionId": "5b0c7a9e-3d1f-4a51-9b7e-1f2a3b4c5d6e",

@@ -20,8 +20,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -46,18 +48,22 @@ public class ReportResource {
                     + MAX_DAYS + " days). Events that named no decision, or one no longer recorded, are under version \"unknown\". "
                     + "Rates are over impressions, null without impressions.")
     @APIResponse(responseCode = "200", description = "The report, rows sorted by offer, channel and version",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "report", value = """
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = OfferReport.class), examples = @ExampleObject(name = "report", value = """
                     {"from": "2026-11-01", "to": "2026-11-23", "rows": [
                       {"offerId": "winback-vip-call", "channel": "email", "ruleSetVersion": "c844f4c39aef", "served": 1200,
                        "impressions": 1000, "clicks": 80, "accepts": 20, "rejects": 5, "dismisses": 40, "conversions": 12,
                        "conversionValue": 1068.0, "clickRate": 0.08, "acceptRate": 0.02, "conversionRate": 0.012}]}""")))
     @APIResponse(responseCode = "400", description = "A bad date, a range over " + MAX_DAYS + " days, an unknown channel or a bad offer id")
     public Uni<OfferReport> offers(
-            @Parameter(description = "First UTC day, YYYY-MM-DD; default today", example = "2026-11-01") @QueryParam("from") String from,
-            @Parameter(description = "Last UTC day, YYYY-MM-DD, inclusive; default today", example = "2026-11-23") @QueryParam("to") String to,
-            @Parameter(description = "Only this offer", example = "winback-vip-call") @QueryParam("offer") String offer,
+            @Parameter(description = "First UTC day, YYYY-MM-DD; default today", example = "2026-11-01",
+                    schema = @Schema(type = SchemaType.STRING, format = "date")) @QueryParam("from") String from,
+            @Parameter(description = "Last UTC day, YYYY-MM-DD, inclusive; default today; at most " + MAX_DAYS + " days after from",
+                    example = "2026-11-23", schema = @Schema(type = SchemaType.STRING, format = "date")) @QueryParam("to") String to,
+            @Parameter(description = "Only this offer", example = "winback-vip-call",
+                    schema = @Schema(type = SchemaType.STRING, pattern = EventReader.OFFER_ID_REGEX)) @QueryParam("offer") String offer,
             @Parameter(description = "Only this channel", example = "email") @QueryParam("channel") String channel,
-            @Parameter(description = "Only this rule-set version (or unknown)", example = "c844f4c39aef") @QueryParam("version") String version) {
+            @Parameter(description = "Only this rule-set version (or unknown)", example = "c844f4c39aef",
+                    schema = @Schema(type = SchemaType.STRING, pattern = "^[^|]{1,64}$")) @QueryParam("version") String version) {
         List<FieldError> errors = new ArrayList<>();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         LocalDate first = day("from", from, today, errors);

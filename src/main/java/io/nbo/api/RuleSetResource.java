@@ -33,8 +33,11 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -47,11 +50,23 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @RolesAllowed(Roles.MARKETER)
 public class RuleSetResource {
 
+    /** Rule-set versions: the first 12 hex characters of the content hash. */
+    static final String VERSION = "[0-9a-f]{12}";
+    private static final String VERSION_PATTERN = "^" + VERSION + "$";
+    private static final String LIMIT = "How many, newest first: 1-1000; default 50";
+
+    /** The files of a small rule set that compiles, for the examples: one rule, one offer (JSON, each file one string). */
+    static final String EXAMPLE_FILES = "\"files\": {"
+            + "\"welcome.drl\": \"package rules;\\n\\nimport io.nbo.model.*;\\n\\n"
+            + "rule \\\"Customers we know see the welcome offer\\\"\\nwhen\\n    $r : Result()\\n    Customer(known)\\n"
+            + "    $o : Offer(id == \\\"welcome-10\\\")\\nthen\\n    $r.eligible($o, \\\"Welcome back: 10% off your next order\\\");\\nend\\n\", "
+            + "\"offers.yaml\": \"offers:\\n  - id: welcome-10\\n    name: 10% off your next order\\n    group: welcome\\n"
+            + "    value: 10\\n    channels:\\n      web: {headline: \\\"10% off your next order\\\"}\\n\"}";
+
     static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
 
     /** Rule-set files by name: DRL files, {@code offers.yaml}, and scenarios as {@code tests/<name>.yaml}. */
     public record Candidate(
-            @Schema(description = "File name → content", example = "{\"cart.drl\": \"package rules; ...\", \"offers.yaml\": \"offers: ...\"}")
             @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files) {
     }
 
@@ -67,7 +82,11 @@ public class RuleSetResource {
     }
 
     /** The outcome of validating a candidate. */
-    public record Report(boolean valid, String version, Integer rules, Integer offers, List<SourceError> errors, List<String> testFailures) {
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "ValidationReport")
+    public record Report(boolean valid, String version,
+                         @Schema(nullable = true, description = "How many rules; null when it does not compile") Integer rules,
+                         @Schema(nullable = true, description = "How many offers; null when it does not compile") Integer offers,
+                         List<SourceError> errors, List<String> testFailures) {
         static Report of(RuleSetRegistry.Validation v) {
             RuleSet rs = v.ruleSet();
             return new Report(v.isValid(), v.version(), rs == null ? null : rs.ruleCount(), rs == null ? null : rs.catalog().size(),
@@ -80,7 +99,9 @@ public class RuleSetResource {
     }
 
     /** The version serving now on this replica, and the last refused change. */
-    public record ActiveView(String version, int rules, int offers, Instant compiledAt, String replica, RuleSetRegistry.Failure lastFailure) {
+    public record ActiveView(String version, int rules, int offers, Instant compiledAt, String replica,
+                             @Schema(nullable = true, description = "The last change refused since this version was made active; null when none")
+                             RuleSetRegistry.Failure lastFailure) {
     }
 
     /** A version just made active, and how it reached the replicas before that. */
@@ -110,6 +131,10 @@ public class RuleSetResource {
     @Operation(summary = "Check a candidate rule set without publishing it",
             description = "Compiles the DRL, validates the catalog, and runs the scenario files given as tests/NAME.yaml. "
                     + "Every error names its file, line and column.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "one rule, one offer",
+            value = "{" + EXAMPLE_FILES + "}")))
+    @APIResponse(responseCode = "200", description = "The outcome: valid, or every error with its file, line and column",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Report.class)))
     public Report validate(@Valid @NotNull Candidate body) {
         return Report.of(registry.validate(body.files()));
     }
@@ -120,9 +145,12 @@ public class RuleSetResource {
             description = "Validates it and runs its scenarios first; then stores it as an immutable version, has every live "
                     + "replica compile it, and makes it active on all of them at once. A refused rule set changes nothing.")
     @APIResponse(responseCode = "201", description = "Published and active; rollout names the replicas that had compiled it "
-            + "(ready) and those that had not answered within nbo.rules.rollout-timeout (late)")
+            + "(ready) and those that had not answered within nbo.rules.rollout-timeout (late)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActivatedView.class)))
     @APIResponse(responseCode = "422", description = "Refused: errors with file, line and column, failing scenarios, "
             + "or a replica that cannot compile it")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "one rule, one offer",
+            value = "{\"author\": \"ana@example.com\", \"message\": \"A welcome offer for customers we know\", " + EXAMPLE_FILES + "}")))
     public Response publish(@Valid @NotNull Publication body) {
         try {
             RuleSetRegistry.Activated published = registry.publish(body.files(), body.author(), body.message());
@@ -153,6 +181,9 @@ public class RuleSetResource {
     @Path("/active")
     @RolesAllowed({Roles.MARKETER, Roles.ADMIN})
     @Operation(summary = "The version serving now on this replica, and the last refused change")
+    @APIResponse(responseCode = "200", description = "The active version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActiveView.class)))
+    @APIResponse(responseCode = "404", description = "No rule set is active (none compiled yet); see /q/health/ready")
     public ActiveView active() {
         RuleSet current = registry.active();
         if (current == null) {
@@ -197,14 +228,25 @@ public class RuleSetResource {
     @GET
     @Path("/{version}")
     @Operation(summary = "One stored version with its files")
-    public RuleSetStore.StoredVersion show(@PathParam("version") String version) {
+    @APIResponse(responseCode = "200", description = "The version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RuleSetStore.StoredVersion.class)))
+    @APIResponse(responseCode = "404", description = "No such version")
+    public RuleSetStore.StoredVersion show(@Parameter(description = "A stored version", schema = @Schema(type = SchemaType.STRING, pattern = VERSION_PATTERN))
+                                           @PathParam("version") String version) {
         return store.load(checkVersion(version)).orElseThrow(() -> notFound(version));
     }
 
     @GET
     @Path("/{from}/diff/{to}")
     @Operation(summary = "What changed between two versions, file by file, as unified diffs")
-    public List<RuleSetDiff.FileDiff> diff(@PathParam("from") String from, @PathParam("to") String to) {
+    @APIResponse(responseCode = "200", description = "The files that changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.ARRAY,
+                    implementation = RuleSetDiff.FileDiff.class)))
+    @APIResponse(responseCode = "404", description = "No such version")
+    public List<RuleSetDiff.FileDiff> diff(@Parameter(description = "The older version", schema = @Schema(type = SchemaType.STRING, pattern = VERSION_PATTERN))
+                                           @PathParam("from") String from,
+                                           @Parameter(description = "The newer version", schema = @Schema(type = SchemaType.STRING, pattern = VERSION_PATTERN))
+                                           @PathParam("to") String to) {
         RuleSetStore.StoredVersion a = store.load(checkVersion(from)).orElseThrow(() -> notFound(from));
         RuleSetStore.StoredVersion b = store.load(checkVersion(to)).orElseThrow(() -> notFound(to));
         return RuleSetDiff.between(from, a.files(), to, b.files());
@@ -215,8 +257,16 @@ public class RuleSetResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Roll back (or forward) to a stored version, on every replica",
             description = "Like a publish: every live replica compiles the version (or has it still), then it is made active.")
+    @APIResponse(responseCode = "200", description = "Active on every live replica",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActivatedView.class)))
     @APIResponse(responseCode = "404", description = "No such version")
-    public ActivatedView activate(@PathParam("version") String version, @Valid @NotNull Activation body) {
+    @APIResponse(responseCode = "422", description = "The version no longer compiles (or a replica cannot compile it); nothing changed")
+    public ActivatedView activate(@Parameter(description = "A stored version", schema = @Schema(type = SchemaType.STRING, pattern = VERSION_PATTERN))
+                                  @PathParam("version") String version,
+                                  @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(
+                                          name = "a rollback", value = """
+                                          {"author": "ana@example.com", "message": "Back to the version before the campaign change"}""")))
+                                  @Valid @NotNull Activation body) {
         checkVersion(version);
         try {
             ActivatedView activated = ActivatedView.of(registry.rollback(version, body.author(), body.message())
@@ -233,7 +283,7 @@ public class RuleSetResource {
     }
 
     private static String checkVersion(String version) {
-        if (!version.matches("[0-9a-f]{12}")) {
+        if (!version.matches(VERSION)) {
             throw new ProblemException(Problem.invalid("invalid version", List.of(FieldError.at("/version", "versions are 12 hex characters"))));
         }
         return version;

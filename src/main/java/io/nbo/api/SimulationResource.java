@@ -29,6 +29,10 @@ import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -75,9 +79,15 @@ public class SimulationResource {
                     + "serves nothing. The report: per offer, made eligible, left after consent and channel policies, chosen; "
                     + "the top offers and channels; how many customers' top offer would change. At most " + MAX_SAMPLE
                     + " customers (default 10,000); the nbo simulate command has no limit." + ON_THIS_REPLICA)
-    @APIResponse(responseCode = "202", description = "Started: the job, and its address in Location")
+    @APIResponse(responseCode = "202", description = "Started: the job, and its address in Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
+    @APIResponse(responseCode = "404", description = "No candidate was given and no rule set is active")
     @APIResponse(responseCode = "422", description = "The candidate does not compile; nothing was started")
     @APIResponse(responseCode = "429", description = "As many simulations as allowed are running on this replica; retry after Retry-After seconds")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "the active rule set, on the web", value = """
+                    {"channel": "web", "placement": "home-hero", "limit": 3, "sample": 1000}"""),
+            @ExampleObject(name = "a candidate", value = "{\"channel\": \"web\", \"sample\": 1000, " + RuleSetResource.EXAMPLE_FILES + "}")}))
     public Response start(@Valid @NotNull SimulationRequest body) {
         Channel channel = Channel.fromId(body.channel()).orElseThrow(() -> new ProblemException(Problem.invalid(
                 "/channel must be one of " + Channel.ids(), List.of(FieldError.at("/channel", "unknown channel")))));
@@ -114,6 +124,8 @@ public class SimulationResource {
     @Operation(summary = "One simulation: its state, progress and report",
             description = "state is running, done, failed (with error) or cancelled. While running, report covers the customers "
                     + "done so far (customersDone of customersPlanned); when done, all of them." + ON_THIS_REPLICA)
+    @APIResponse(responseCode = "200", description = "The job",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Job.class)))
     @APIResponse(responseCode = "404", description = "This replica does not know the job, or no longer keeps it")
     public Job get(@PathParam("id") String id) {
         return jobs.get(id).orElseThrow(SimulationResource::notFound);

@@ -45,6 +45,7 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger(AuditLog.class);
 
     /** One audited action; {@code id} is the stream entry's id (null before it is stored). */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "AuditEntry")
     public record Entry(String id, Instant at, String actor, String action, String target, String outcome) {
     }
 

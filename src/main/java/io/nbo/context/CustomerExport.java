@@ -16,9 +16,11 @@ import java.util.Map;
  * @param journey   null when the customer has no journey
  * @param events    the customer's entries of the partition's event stream, oldest first: {@code streamId}, then the stored fields
  */
-public record CustomerExport(String customerId, Instant exportedAt, Map<String, Object> profile, Instant updatedAt,
+public record CustomerExport(String customerId, Instant exportedAt, Map<String, Object> profile,
+                             @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "When the profile was last written; null without a profile") Instant updatedAt,
                              Map<String, Boolean> consent, Map<String, Map<String, Long>> engagement, Cart cart, List<Event> recent,
-                             List<Contact> contacts, List<AppliedEvent> appliedEvents, StoredCustomer.Journey journey,
+                             List<Contact> contacts, List<AppliedEvent> appliedEvents,
+                             @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "null when the customer has no journey") StoredCustomer.Journey journey,
                              List<RecordedDecision> decisions, List<Map<String, String>> events) {
 
     /** An event id applied for the customer, and when (kept so a retry is applied once). */

@@ -37,7 +37,9 @@ public final class KeySchema {
     public static final int PARTITIONS = 1024;
 
     /** Customer ids: 1-128 characters, no braces (they would break the hash tag) and no spaces. */
-    public static final Pattern CUSTOMER_ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
+    public static final String CUSTOMER_ID_REGEX = "[A-Za-z0-9._:@+-]{1,128}";
+    /** {@link #CUSTOMER_ID_REGEX} compiled. */
+    public static final Pattern CUSTOMER_ID = Pattern.compile(CUSTOMER_ID_REGEX);
 
     /** The customer keys' suffixes, in the order the scripts expect. */
     static final List<String> CUSTOMER_KEYS = List.of("profile", "consent", "engagement", "cart", "recent", "contacts", "seen", "journey");

@@ -23,7 +23,8 @@ public final class ProfileValues {
 
     private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
     private static final Pattern DATE_TIME = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T.+");
-    private static final int MAX_TEXT = 4096;
+    /** The longest text profile value. */
+    public static final int MAX_TEXT = 4096;
 
     private ProfileValues() {
     }

@@ -12,72 +12,90 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @JsonPropertyOrder({"decisionId", "customerId", "channel", "placement", "ruleSetVersion", "decidedAt", "offers",
         "preferredChannel", "partial", "degraded", "reasons", "suppressed"})
 public record Decision(
-        @Schema(description = "Id to quote on response events (impression, click, accept) for attribution")
+        @Schema(required = true, description = "Id to quote on response events (impression, click, accept) for attribution")
         String decisionId,
+        @Schema(description = "The customer asked about; absent for an anonymous visitor")
         String customerId,
+        @Schema(required = true, description = "The channel asked on")
         String channel,
+        @Schema(description = "The placement asked for, when one was given")
         String placement,
-        @Schema(description = "Content hash of the rule set (DRL + catalog) that decided")
+        @Schema(description = "Content hash of the rule set (DRL + catalog) that decided; absent when no rule set is active")
         String ruleSetVersion,
+        @Schema(required = true)
         Instant decidedAt,
-        @Schema(description = "Best first; at most one offer per offer group")
+        @Schema(required = true, description = "Best first; at most one offer per offer group")
         List<RankedOffer> offers,
-        @Schema(description = "The channel this customer is most likely to respond on, among those they consent to")
+        @Schema(description = "The channel this customer is most likely to respond on, among those they consent to; absent when "
+                + "there is none")
         String preferredChannel,
-        @Schema(description = "True when the answer was made with less than the full context; see reasons")
+        @Schema(required = true, description = "True when the answer was made with less than the full context; see reasons")
         boolean partial,
-        @Schema(description = "True when Redis could not be used: decided without the stored context, or without checking the caps "
+        @Schema(required = true, description = "True when Redis could not be used: decided without the stored context, or without checking the caps "
                 + "(then only uncapped offers, or the fallback offer); see reasons")
         boolean degraded,
-        @Schema(description = "Why the answer is partial or empty")
+        @Schema(required = true, description = "Why the answer is partial or empty: codes such as unknown_customer, fallback_offer")
         List<Notice> reasons,
-        @Schema(description = "Offers the rules made eligible that could not be served, and why")
+        @Schema(required = true, description = "Offers the rules made eligible that could not be served, and why")
         List<Suppression> suppressed) {
 
     /** One offer of the answer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"rank", "offerId", "name", "group", "channel", "creative", "score", "scoreParts", "rules", "reasons"})
+    @JsonPropertyOrder({"rank", "offerId", "name", "group", "channel", "creative", "score", "scoreParts", "rules", "why"})
     public record RankedOffer(
+            @Schema(required = true, minimum = "1", description = "1 for the best")
             int rank,
+            @Schema(required = true)
             String offerId,
+            @Schema(required = true)
             String name,
+            @Schema(required = true, description = "At most one offer of a group is served")
             String group,
-            @Schema(description = "The channel to deliver this offer on")
+            @Schema(required = true, description = "The channel to deliver this offer on")
             String channel,
+            @Schema(required = true, description = "What to show or say on that channel")
             Creative creative,
-            @Schema(description = "propensity × value × weight × contextBoost")
+            @Schema(required = true, description = "propensity × value × weight × contextBoost")
             double score,
+            @Schema(required = true)
             ScoreParts scoreParts,
-            @Schema(description = "Names of the rules that made the offer eligible or boosted it")
+            @Schema(required = true, description = "Names of the rules that made the offer eligible or boosted it")
             List<String> rules,
-            @Schema(description = "Sentences from those rules, for an agent to read")
-            List<String> reasons) {
+            @Schema(required = true, description = "Why this offer, in sentences an agent can read aloud: those the rules gave, or the rules' names "
+                    + "when they gave none. Not to be confused with the decision's reasons (codes for a partial answer)")
+            List<String> why) {
     }
 
     /** The factors of an offer's score, each visible. */
     @JsonPropertyOrder({"propensity", "value", "weight", "contextBoost"})
     public record ScoreParts(
-            @Schema(description = "Estimated response probability on the chosen channel, (clicks + a) / (sent + b)")
+            @Schema(required = true, description = "Estimated response probability on the chosen channel, (clicks + a) / (sent + b)")
             double propensity,
-            @Schema(description = "The offer's value minus its cost, never below 0")
+            @Schema(required = true, description = "The offer's value minus its cost, never below 0")
             double value,
-            @Schema(description = "The marketer's business weight")
+            @Schema(required = true, description = "The marketer's business weight")
             double weight,
-            @Schema(description = "Product of the boosts rules gave")
+            @Schema(required = true, description = "Product of the boosts rules gave")
             double contextBoost) {
     }
 
     /** Why an answer is partial or empty: a machine-readable code and a sentence. */
-    public record Notice(String code, String message) {
+    public record Notice(
+            @Schema(required = true, description = "context_unavailable, unknown_customer, anonymous, rules_failed, rule_firing_limit, "
+                    + "rule_time_budget, session_discarded, no_rule_set, no_eligible_offer, policy_unchecked, fallback_offer")
+            String code,
+            @Schema(required = true, description = "The same in a sentence")
+            String message) {
     }
 
     /** An offer the rules made eligible that was not served: a code, the policy that stopped it (if one did), and a sentence for an agent. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Suppression(
+            @Schema(required = true)
             String offerId,
-            @Schema(description = "excluded, not_deliverable, no_consent, capped, suppressed, sold_out")
+            @Schema(required = true, description = "excluded, not_deliverable, no_consent, capped, suppressed, sold_out")
             String code,
-            @Schema(description = "Why, in words an agent can read, e.g. \"capped: 3 impressions of this offer in 7 days (at most 3)\"")
+            @Schema(required = true, description = "Why, in words an agent can read, e.g. \"capped: 3 impressions of this offer in 7 days (at most 3)\"")
             String message,
             @Schema(description = "The name of the contact policy (policies.yaml) that stopped it, when one did")
             String policy) {

@@ -281,10 +281,10 @@ public final class DecisionEngine {
 
     private static RankedOffer toRanked(int rank, Candidate c) {
         Offer o = c.offer();
-        List<String> reasons = c.verdict().texts().isEmpty() ? List.copyOf(c.verdict().rules()) : c.verdict().texts();
+        List<String> why = c.verdict().texts().isEmpty() ? List.copyOf(c.verdict().rules()) : c.verdict().texts();
         return new RankedOffer(rank, o.getId(), o.getName(), o.getGroup(), c.channel().id(), o.creatives().get(c.channel()),
                 round(c.score()), new ScoreParts(round(c.propensity()), round(o.getNetValue()), o.getWeight(), round(c.verdict().boost())),
-                List.copyOf(c.verdict().rules()), reasons);
+                List.copyOf(c.verdict().rules()), why);
     }
 
     private static double round(double v) {

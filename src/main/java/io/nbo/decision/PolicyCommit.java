@@ -225,7 +225,7 @@ final class PolicyCommit {
         List<RankedOffer> out = new ArrayList<>();
         for (RankedOffer o : offers) {
             out.add(new RankedOffer(out.size() + 1, o.offerId(), o.name(), o.group(), o.channel(), o.creative(), o.score(), o.scoreParts(),
-                    o.rules(), o.reasons()));
+                    o.rules(), o.why()));
         }
         return out;
     }

@@ -35,7 +35,10 @@ public final class Simulation {
     }
 
     /** The whole report: both sides, and the customers whose top offer would change. */
-    public record Report(long customers, Side candidate, Side active, long topOfferChanged, Map<String, Long> chosenDelta) {
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "SimulationReport")
+    public record Report(long customers, Side candidate,
+                         @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "The active rule set's side; null when the candidate is the active one") Side active,
+                         long topOfferChanged, Map<String, Long> chosenDelta) {
     }
 
     private final DecisionEngine engine;

@@ -36,7 +36,9 @@ public final class EventReader {
     /** The most units of one cart line. */
     public static final int MAX_QUANTITY = 10_000;
     /** Offer ids, as in the catalog. */
-    public static final Pattern OFFER_ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    public static final String OFFER_ID_REGEX = "[a-z0-9][a-z0-9_-]{0,63}";
+    /** {@link #OFFER_ID_REGEX} compiled. */
+    public static final Pattern OFFER_ID = Pattern.compile(OFFER_ID_REGEX);
 
     private static final Set<String> FIELDS = Set.of("eventId", "type", "customerId", "timestamp", "decisionId", "offerId",
             "channel", "amount", "attributes");
@@ -227,8 +229,12 @@ public final class EventReader {
             return text;
         }
 
+        /** The event's time; when it gives none, {@code now}, the time it was received. */
         Instant instant(String field, Instant now, Map<String, Instant> times) {
-            String text = text(field, true, null, null);
+            if (present(field) == null) {
+                return now;
+            }
+            String text = text(field, false, null, null);
             if (text == null) {
                 return null;
             }

@@ -14,9 +14,12 @@ import java.util.TreeMap;
 public record OfferReport(LocalDate from, LocalDate to, List<Row> rows) {
 
     /** One offer × channel × rule-set version. */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "OfferReportRow")
     public record Row(String offerId, String channel, String ruleSetVersion, long served, long impressions, long clicks, long accepts,
-                      long rejects, long dismisses, long conversions, double conversionValue, Double clickRate, Double acceptRate,
-                      Double conversionRate) {
+                      long rejects, long dismisses, long conversions, double conversionValue,
+                      @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "Clicks per impression; null without impressions") Double clickRate,
+                      @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "Accepts per impression; null without impressions") Double acceptRate,
+                      @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true, description = "Conversions per impression; null without impressions") Double conversionRate) {
     }
 
     /** Which rows to keep; a null field keeps every value. */

@@ -11,7 +11,9 @@ import java.util.List;
  * The customer's current cart: what is in it and when it last changed. Items may not be null (the
  * list keeps one given as null, so that validation can point at it).
  */
-public record Cart(@Size(max = 500) List<@NotNull(message = "must be a cart item, not null") @Valid CartItem> items, Instant updatedAt) {
+public record Cart(@Size(max = 500) List<@NotNull(message = "must be a cart item, not null") @Valid CartItem> items,
+                   @org.eclipse.microprofile.openapi.annotations.media.Schema(nullable = true,
+                           description = "When the cart last changed; null for a cart that never had anything") Instant updatedAt) {
 
     public static final Cart EMPTY = new Cart(List.of(), null);
 

@@ -47,7 +47,7 @@ class DecisionResourceTest {
                     * d.getDouble(p + "scoreParts.weight") * d.getDouble(p + "scoreParts.contextBoost");
             assertThat(d.getDouble(p + "score")).isCloseTo(product, within(1e-4));
             assertThat(d.getList(p + "rules")).isNotEmpty();
-            assertThat(d.getList(p + "reasons")).isNotEmpty();
+            assertThat(d.getList(p + "why")).isNotEmpty();
             assertThat(d.getString(p + "creative.headline")).isNotBlank();
         }
         List<Double> scores = d.getList("offers.score", Double.class);

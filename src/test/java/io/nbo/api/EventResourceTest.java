@@ -57,6 +57,19 @@ class EventResourceTest {
     }
 
     @Test
+    void anEventWithoutATimestampHappenedWhenItWasReceived() {
+        String c = "t-ev-no-time";
+        Map<String, Object> click = new java.util.HashMap<>(event("nt-1", "click", c, "offerId", "ev-offer-a", "channel", "web"));
+        click.remove("timestamp");
+        Instant before = Instant.now();
+
+        Events.post(click).statusCode(200).body("applied", org.hamcrest.Matchers.equalTo(1));
+
+        Instant at = Instant.parse(stream(c).get(0).get("timestamp"));
+        assertThat(at).isBetween(before.minusMillis(1), Instant.now());
+    }
+
+    @Test
     void offerEventsAreAttributedToTheRecordedDecisionAndMoveEveryCounter() {
         String c = "t-ev-offer";
         putCustomer(c, Customers.goldCartAbandoner());

@@ -94,7 +94,7 @@ class DecisionEngineTest {
         assertThat(big.score()).isEqualTo(0.05 * 80);
         assertThat(big.scoreParts()).isEqualTo(new Decision.ScoreParts(0.05, 80, 1, 1));
         assertThat(big.rules()).containsExactly("Everything is eligible");
-        assertThat(big.reasons()).containsExactly("because");
+        assertThat(big.why()).containsExactly("because");
         // excluded after being made eligible: listed; only boosted then excluded: not; expired: never seen
         assertThat(out.suppressed()).extracting(Suppression::offerId, Suppression::code)
                 .contains(org.assertj.core.groups.Tuple.tuple("big-alt", "excluded"))
