@@ -1,6 +1,7 @@
 package io.nbo.api;
 
 import io.nbo.api.Problem.FieldError;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 
 /**
@@ -12,8 +13,12 @@ final class QueryLimit {
     private QueryLimit() {
     }
 
-    /** The limit asked for: {@code fallback} when not given; a 400 unless a whole number from 1 to {@code max}. */
-    static int parse(String raw, int fallback, int max) {
+    /**
+     * The limit asked for: {@code fallback} when not given; a 400 unless a whole number from 1 to {@code max}.
+     * Read from the query itself: the {@code @QueryParam} (kept for the OpenAPI document) is null for {@code ?limit=}.
+     */
+    static int parse(UriInfo uri, int fallback, int max) {
+        String raw = uri.getQueryParameters().getFirst("limit");
         if (raw == null) {
             return fallback;
         }

@@ -25,8 +25,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,10 +169,10 @@ public class RuleSetResource {
 
     @GET
     @Operation(summary = "List stored versions, newest first")
-    @APIResponse(responseCode = "400", description = "limit is not a whole number from 1 to 1000")
     public List<VersionView> list(@Parameter(description = "How many versions, 1-1000; default 50", schema = @Schema(type = SchemaType.INTEGER,
-            minimum = "1", maximum = "1000", defaultValue = "50")) @QueryParam("limit") String limit) {
-        int n = QueryLimit.parse(limit, 50, 1000);
+            minimum = "1", maximum = "1000", defaultValue = "50")) @QueryParam("limit") String limit,
+                                                 @Context UriInfo uri) {
+        int n = QueryLimit.parse(uri, 50, 1000);
         RuleSet current = registry.active();
         return store.list(n).stream()
                 .map(s -> new VersionView(s.version(), s.createdAt(), current != null && current.version().equals(s.version())))
@@ -209,11 +211,11 @@ public class RuleSetResource {
     @GET
     @Path("/history")
     @Operation(summary = "Activations (publishes and rollbacks), newest first")
-    @APIResponse(responseCode = "400", description = "limit is not a whole number from 1 to 1000")
     public List<Map<String, Object>> history(@Parameter(description = "How many entries, 1-1000; default 50", schema = @Schema(type = SchemaType.INTEGER,
             minimum = "1", maximum = "1000", defaultValue = "50"))
-                                             @QueryParam("limit") String limit) {
-        int n = QueryLimit.parse(limit, 50, 1000);
+                                             @QueryParam("limit") String limit,
+                                                 @Context UriInfo uri) {
+        int n = QueryLimit.parse(uri, 50, 1000);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String entry : store.history(n)) {
             try {

@@ -162,6 +162,16 @@ class BadInputTest {
     }
 
     @Test
+    void aNumberOrABooleanForTextIsRefused() {
+        for (String value : List.of("1", "2.5", "false")) {
+            var r = post("/v1/decisions", "{\"channel\": \"web\", \"placement\": " + value + "}", 400);
+            assertThat(r.jsonPath().getList("errors.pointer")).as(value).containsExactly("/placement");
+        }
+        var files = post("/v1/rulesets/validate", "{\"files\": {\"offers.yaml\": 42}}", 400);
+        assertThat(files.jsonPath().getList("errors.pointer")).containsExactly("/files/offers.yaml");
+    }
+
+    @Test
     void aFieldGivenTwiceIsRefusedAndPointedAt() {
         var r = post("/v1/decisions", "{\"channel\": \"web\", \"limit\": 1, \"channel\": \"app\"}", 400);
         assertThat(r.jsonPath().getList("errors.pointer")).containsExactly("/channel");
@@ -183,7 +193,7 @@ class BadInputTest {
     @Test
     void aBadLimitParameterIsA400NamingIt() {
         for (String path : List.of("/v1/audit", "/v1/rulesets", "/v1/rulesets/history")) {
-            for (String limit : List.of("abc", "0", "-3", "1001", "1.5")) {
+            for (String limit : List.of("abc", "0", "-3", "1001", "1.5", "")) {
                 var r = given().get(path + "?limit=" + limit).then().statusCode(400).contentType("application/problem+json").extract();
                 assertProblem(r, 400);
                 assertThat(r.jsonPath().getList("errors.pointer")).as(path + "?limit=" + limit).containsExactly("/limit");
