@@ -489,7 +489,8 @@ public class RuleSetRegistry {
             if (changed) {
                 Validation validation = validate(files);
                 if (validation.isValid()) {
-                    swap(validation.ruleSet(), "folder (store unavailable, not published yet)");
+                    // Say why: a store that answered too slowly is not a store that is down.
+                    swap(validation.ruleSet(), "folder, on this replica only until it can be published (" + e.getMessage() + ")");
                 } else {
                     refuse(validation, "folder");
                 }
