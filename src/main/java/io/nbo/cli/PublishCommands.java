@@ -183,7 +183,8 @@ final class PublishCommands {
                     String file = e.path("file").asText("");
                     String where = file.isEmpty() ? "" : folder.dir.resolve(file) + (e.hasNonNull("line")
                             ? ":" + e.path("line").asInt() + ":" + e.path("column").asInt(0) : "") + ": ";
-                    out.println(where + e.path("message").asText());
+                    // problem+json's errors say what in "detail"
+                    out.println(where + e.path("detail").asText(e.path("message").asText("")));
                 }
                 out.printf("%s: refused (%s); nothing was published%n", folder.dir, answer.path("detail").asText("422"));
                 out.flush();

@@ -236,9 +236,21 @@ class RuleSetLifecycleTest {
             java.nio.file.Files.writeString(candidate.resolve("broken.drl"), BROKEN);
             String[] refused = cli(env, "publish", "--author", "ana", "--message", "broken", candidate.toString());
             assertThat(refused[0]).isEqualTo("1");
-            assertThat(refused[1]).containsPattern(java.util.regex.Pattern.quote(candidate.resolve("broken.drl").toString()) + ":[67]:\\d+: ")
+            assertThat(refused[1]).containsPattern(java.util.regex.Pattern.quote(candidate.resolve("broken.drl").toString()) + ":[67]:\\d+: \\S+")
                     .contains("nothing was published");
             assertThat(activeVersion()).isEqualTo(report.getString("version"));
+
+            // a failing scenario is named with what it expected
+            java.nio.file.Files.delete(candidate.resolve("broken.drl"));
+            java.nio.file.Files.writeString(candidate.resolve("tests/zz-cli-impossible.yaml"), """
+                    name: An offer that does not exist comes first
+                    now: 2026-11-23T12:00:00Z
+                    request: {channel: web}
+                    expect: {top: no-such-offer}
+                    """);
+            String[] failing = cli(env, "publish", "--author", "ana", "--message", "failing", candidate.toString());
+            assertThat(failing[0]).isEqualTo("1");
+            assertThat(failing[1]).contains(candidate.resolve("tests/zz-cli-impossible.yaml") + ": ").contains("expected top offer no-such-offer");
 
             String[] noKey = cli(Map.of("NBO_URL", env.get("NBO_URL")), "publish", "--author", "ana", "--message", "m", candidate.toString());
             assertThat(noKey[0]).isEqualTo("2");
