@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,9 +38,7 @@ final class PublishCommands {
         if (!Files.isDirectory(dir)) {
             throw new UsageProblem("no rules folder at " + dir.toAbsolutePath());
         }
-        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(dir));
-        files.putAll(RuleSetCompiler.readTests(dir));
-        return files;
+        return RuleSetCompiler.readFolderAndTests(dir);
     }
 
     /** Prints a folder as the JSON body of POST /v1/rulesets/validate, /v1/rulesets or /v1/rulesets/simulations. */

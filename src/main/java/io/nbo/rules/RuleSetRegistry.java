@@ -454,8 +454,7 @@ public class RuleSetRegistry {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalStateException("rules folder not found: " + dir.toAbsolutePath());
             }
-            files = new TreeMap<>(RuleSetCompiler.readFolder(dir));
-            files.putAll(RuleSetCompiler.readTests(dir));
+            files = RuleSetCompiler.readFolderAndTests(dir);
             hash = RuleSetCompiler.contentHash(files);
         } catch (RuntimeException e) {
             if (!"(unreadable)".equals(lastSeenFolder)) {
