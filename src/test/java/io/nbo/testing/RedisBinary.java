@@ -30,18 +30,28 @@ public record RedisBinary(Path path, String version, String origin) {
 
     private static volatile RedisBinary chosen;
 
+    /**
+     * Where the choice is kept for the whole JVM: each {@code @QuarkusTest} application loads this
+     * class again, and the choice is made, and said, once.
+     */
+    private static final String CHOSEN = CHOICE + ".chosen";
+
     /** The program to run, chosen on first use. */
     public static RedisBinary get() {
         RedisBinary b = chosen;
         if (b == null) {
-            synchronized (RedisBinary.class) {
-                b = chosen;
-                if (b == null) {
+            synchronized (System.getProperties()) {
+                String kept = System.getProperty(CHOSEN);
+                if (kept != null) {
+                    String[] parts = kept.split("\t", 3);
+                    b = new RedisBinary(Path.of(parts[0]), parts[1], parts[2]);
+                } else {
                     b = choose(System.getProperty(CHOICE, "auto"), System.getenv("PATH"), EMBEDDED_DIR,
                             System.getProperty("os.name"), System.getProperty("os.arch"));
                     System.err.println("nbo tests: " + b.describe());
-                    chosen = b;
+                    System.setProperty(CHOSEN, b.path() + "\t" + b.version() + "\t" + b.origin());
                 }
+                chosen = b;
             }
         }
         return b;
