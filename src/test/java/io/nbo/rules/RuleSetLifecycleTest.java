@@ -206,7 +206,7 @@ class RuleSetLifecycleTest {
     @Test
     void theCommandLinePrintsAFolderAsTheApiBodyAndPublishesItOrSaysWhatIsWrong() throws Exception {
         String original = activeVersion();
-        Path candidate = io.nbo.testing.RuleSets.copyOfRulesFolder(Path.of("target", "cli-publish-rules"));
+        Path candidate = io.nbo.testing.RuleSets.copyOfRulesFolder(java.nio.file.Files.createTempDirectory(Path.of("target"), "cli-publish-rules"));
         java.nio.file.Files.createDirectories(candidate.resolve("tests"));
         for (Map.Entry<String, String> test : folder().entrySet()) {
             if (test.getKey().startsWith("tests/")) {
