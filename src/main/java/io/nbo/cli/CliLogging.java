@@ -13,6 +13,10 @@ final class CliLogging {
     private static final Logger CONNECTION = Logger.getLogger("io.nbo.context.RedisConnection");
     private static final Logger CHANNEL = Logger.getLogger("io.lettuce.core.RedisChannelHandler");
 
+    /** The system property naming java.util.logging's manager, and the one Quarkus' classpath expects there. */
+    static final String MANAGER_PROPERTY = "java.util.logging.manager";
+    static final String JBOSS_MANAGER = "org.jboss.logmanager.LogManager";
+
     private CliLogging() {
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code nbo generate}: deterministic demo customers as JSON lines, ready for {@code nbo import}. */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Writes deterministic demo customers as JSON lines, for nbo import.",
         description = {
             "Writes demo customers (demo-000001, demo-000002, ...) as JSON lines for nbo import.",
             "The same --seed, --count and --now give byte-identical output; dates are relative to --now, never the clock."})

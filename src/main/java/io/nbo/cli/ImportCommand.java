@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code nbo import}: loads customers from JSON lines or CSV into Redis, replacing each one whole. */
 @Command(name = "import", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Imports customers (JSON lines or CSV) into Redis.",
         description = {
             "Imports customers into Redis, pipelined. Each customer is replaced as a whole, so re-running an import is safe.",
             "A bad line is reported and skipped; the others are still imported.",

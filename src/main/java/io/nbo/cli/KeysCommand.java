@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code nbo keys}: make API keys and the hashes {@code nbo.security.keys} holds. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Makes API keys and their entries for nbo.security.keys.",
+@Command(name = "keys", mixinStandardHelpOptions = true, header = "Makes API keys and their entries for nbo.security.keys.",
+        description = "Makes API keys and their entries for nbo.security.keys.",
         subcommands = {KeysCommand.New.class, KeysCommand.Hash.class})
 final class KeysCommand implements Runnable {
 
@@ -32,7 +33,7 @@ final class KeysCommand implements Runnable {
     }
 
     /** {@code nbo keys new}: a new random key on standard output. */
-    @Command(name = "new", mixinStandardHelpOptions = true,
+    @Command(name = "new", mixinStandardHelpOptions = true, header = "Prints a new random API key.",
             description = {"Prints a new random API key (32 random bytes, URL-safe base64).",
                 "Give it to the caller; configure only its hash (nbo keys hash)."})
     static final class New implements Callable<Integer> {
@@ -48,9 +49,9 @@ final class KeysCommand implements Runnable {
     }
 
     /** {@code nbo keys hash}: the SHA-256 of the key read from standard input, or the whole entry. */
-    @Command(name = "hash", mixinStandardHelpOptions = true,
-            description = {"Reads a key from standard input (its first line; never an argument, so it stays out of the shell history)",
-                "and prints its SHA-256 in hex, or with --name and --roles the whole nbo.security.keys entry NAME:ROLES:HASH.",
+    @Command(name = "hash", mixinStandardHelpOptions = true, header = "Prints the hash of a key, or its nbo.security.keys entry.",
+            description = {"Reads a key from standard input (its first line; never an argument, so it stays out of the shell history) "
+                + "and prints its SHA-256 in hex, or with --name and --roles the whole nbo.security.keys entry NAME:ROLES:HASH.",
                 "The same as: printf %s \"$KEY\" | sha256sum"})
     static final class Hash implements Callable<Integer> {
         @Spec

@@ -6,35 +6,37 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code nbo} command line: imports customers into Redis, generates demo customers, validates
- * and tests rules folders. Plain
- * Java (no Quarkus, no CDI), so it starts in well under a second.
+ * The {@code nbo} command line: imports customers into Redis, generates demo customers, makes API
+ * keys, and validates, tests, simulates and publishes rules folders. Plain Java (no Quarkus, no
+ * CDI), so it starts in well under a second.
  *
- * <p>Run it from the packaged application, after {@code ./mvnw package}:
+ * <p>Run it with the launcher at the top of the project, {@code ./nbo} (it runs the packaged
+ * application's classes, building them first when there are none):
  *
  * <pre>
- * java -cp "target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*" \
- *      io.nbo.cli.NboCommand import --redis redis://127.0.0.1:6379 customers.jsonl
- * java -cp "..." io.nbo.cli.NboCommand generate --count 1000000 --seed 42 --out customers.jsonl
- * java -cp "..." io.nbo.cli.NboCommand generate --count 1000 | java -cp "..." io.nbo.cli.NboCommand import --format jsonl -
- * java -cp "..." io.nbo.cli.NboCommand validate rules
- * java -cp "..." io.nbo.cli.NboCommand test rules
- * java -cp "..." io.nbo.cli.NboCommand simulate --sample 10000 --channel web candidate-rules/
- * java -cp "..." io.nbo.cli.NboCommand keys new | tee key.txt | java -cp "..." io.nbo.cli.NboCommand keys hash --name web --roles channel
- * java -cp "..." io.nbo.cli.NboCommand help import
+ * ./nbo import --redis redis://127.0.0.1:6379 customers.jsonl
+ * ./nbo generate --count 1000000 --seed 42 --out customers.jsonl
+ * ./nbo generate --count 1000 | ./nbo import --format jsonl -
+ * ./nbo validate rules
+ * ./nbo test rules
+ * ./nbo simulate --sample 10000 --channel web candidate-rules/
+ * NBO_API_KEY=... ./nbo publish --author ana --message "Free shipping from 50" candidate-rules/
+ * ./nbo keys new | tee key.txt | ./nbo keys hash --name web --roles channel
+ * ./nbo help import
  * </pre>
  *
  * <p>Exit codes: 0 success; 1 some lines were rejected (the others were imported); 2 a usage error,
  * an unreadable file or header, or Redis unreachable or lost; 3 an unexpected failure.
  */
 @Command(name = "nbo", mixinStandardHelpOptions = true, version = "nbo 0.1.0",
-        description = "Imports customer context into Redis, generates demo customers, and validates and tests rules folders.",
+        description = "Imports customer context into Redis, generates demo customers, makes API keys, and validates, tests, "
+                + "simulates and publishes rules folders.",
         subcommands = CommandLine.HelpCommand.class,
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
-            "1:some lines were rejected (the others were imported); rules that do not compile or a failing scenario",
-            "2:usage error, unreadable input, or Redis unreachable",
+            "1:some lines were rejected (the others were imported); rules that do not compile, a failing scenario or a refused publish",
+            "2:usage error, unreadable input, or Redis or the service unreachable",
             "3:unexpected failure"})
 public final class NboCommand implements Runnable {
 
@@ -46,6 +48,11 @@ public final class NboCommand implements Runnable {
     private CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // Before anything logs: the Quarkus classpath brings JBoss LogManager, which prints an ERROR line
+        // when java.util.logging starts under another manager.
+        if (System.getProperty(CliLogging.MANAGER_PROPERTY) == null) {
+            System.setProperty(CliLogging.MANAGER_PROPERTY, CliLogging.JBOSS_MANAGER);
+        }
         CliLogging.quiet();
         int code = commandLine(System.in, System.getenv()).execute(args);
         // Lettuce's Netty threads are stopped by then, but a stray non-daemon thread must not keep the JVM up.
@@ -60,8 +67,12 @@ public final class NboCommand implements Runnable {
                 .addSubcommand("validate", new RulesCommands.Validate())
                 .addSubcommand("test", new RulesCommands.Test())
                 .addSubcommand("simulate", new SimulateCommand(env))
+                .addSubcommand("publish", new PublishCommands.Publish(env))
+                .addSubcommand("files", new PublishCommands.Body())
                 .addSubcommand("keys", new KeysCommand(stdin))
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                // As wide as the terminal (80 columns where it cannot tell): help is wrapped, never cut.
+                .setUsageHelpAutoWidth(true);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof UsageProblem) {
                 commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
@@ -78,6 +89,6 @@ public final class NboCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test, simulate or keys");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test, simulate, publish, files or keys");
     }
 }

@@ -33,7 +33,7 @@ final class RulesCommands {
     }
 
     /** Compiles a rules folder; prints every error as {@code file:line:column: message}. */
-    @Command(name = "validate", mixinStandardHelpOptions = true,
+    @Command(name = "validate", mixinStandardHelpOptions = true, header = "Compiles a rules folder as the service would, without publishing it.",
             description = {"Compiles a rules folder (DRL files and offers.yaml) as the service would, without publishing it.",
                 "Every error is printed as FILE:LINE:COLUMN: MESSAGE; exit 1 when there is any."})
     static final class Validate implements Callable<Integer> {
@@ -51,9 +51,9 @@ final class RulesCommands {
     }
 
     /** Compiles a rules folder and runs its scenario files ({@code tests/*.yaml}). */
-    @Command(name = "test", mixinStandardHelpOptions = true,
-            description = {"Compiles a rules folder and runs its scenarios (DIR/tests/*.yaml): a customer and a request in,",
-                "the offers and channels expected out. Exit 1 when the rules do not compile or any scenario fails."})
+    @Command(name = "test", mixinStandardHelpOptions = true, header = "Compiles a rules folder and runs its scenarios.",
+            description = {"Compiles a rules folder and runs its scenarios (DIR/tests/*.yaml): a customer and a request in, "
+                + "the offers and channels expected out.", "Exit 1 when the rules do not compile or any scenario fails."})
     static final class Test implements Callable<Integer> {
         @Spec
         private CommandSpec spec;

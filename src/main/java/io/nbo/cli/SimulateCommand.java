@@ -37,9 +37,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code nbo simulate}: what a candidate rules folder would do to real customers, next to the active rules. */
 @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a candidate rules folder over a sample of stored customers (or a JSON-lines file) without serving",
-            "anything, and compares it with the active rule set (or --against DIR): top offers and channels, each offer's",
-            "funnel (made eligible, left after consent and channel policies, chosen), and how many top offers change."})
+        header = "Shows what a candidate rules folder would offer stored customers, serving nothing.",
+        description = {"Runs a candidate rules folder over a sample of stored customers (or a JSON-lines file) without serving "
+            + "anything, and compares it with the active rule set (or --against DIR): top offers and channels, each offer's "
+            + "funnel (made eligible, left after consent and channel policies, chosen), and how many top offers change."})
 final class SimulateCommand implements Callable<Integer> {
 
     private final Map<String, String> env;

@@ -52,7 +52,10 @@ public interface NboConfig {
         @WithDefault("false")
         boolean cluster();
 
-        /** Timeout of one Redis command; a decision that cannot read in time answers degraded. Default 250ms. */
+        /**
+         * Timeout of one Redis command of a decision or a write; a decision that cannot read in time answers
+         * degraded. Connecting (2 s), rule-set versions and simulations (5 s) have their own. Default 250ms.
+         */
         @WithDefault("250ms")
         Duration timeout();
 

@@ -40,6 +40,14 @@ import java.util.logging.Logger;
 public final class RedisConnection implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
+    /**
+     * How long connecting may take, TCP and Redis' handshake (HELLO, CLIENT SETINFO) together. Not the
+     * command timeout: the first connection of a cold JVM on a busy machine can take longer than a
+     * decision's 250 ms while Redis answers at once, and was then reported as Redis being unreachable.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** A longer timeout for the commands this thread dispatches, set by {@link #patiently}. */
+    private static final ThreadLocal<Long> PATIENCE = new ThreadLocal<>();
     /** How often a cluster client reads the topology even when nothing told it to (a failover, a resharding usually do). */
     static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(30);
 
@@ -74,6 +82,11 @@ public final class RedisConnection implements AutoCloseable {
                 .timeoutOptions(TimeoutOptions.builder().timeoutCommands(true).timeoutSource(new TimeoutOptions.TimeoutSource() {
                     @Override
                     public long getTimeout(RedisCommand<?, ?, ?> command) {
+                        // Read where the command is dispatched, on the caller's thread.
+                        Long patience = PATIENCE.get();
+                        if (patience != null) {
+                            return patience;
+                        }
                         if (!longer.isEmpty() && command.getType() == CommandType.EVALSHA) {
                             Long nanos = longer.get(CommandArgsAccessor.getFirstString(command.getArgs()));
                             if (nanos != null) {
@@ -89,7 +102,7 @@ public final class RedisConnection implements AutoCloseable {
                     }
                 }).build())
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).build())
                 .build();
         if (cluster) {
             this.client = null;
@@ -151,7 +164,8 @@ public final class RedisConnection implements AutoCloseable {
                 throw new IllegalArgumentException("an empty address in the comma-separated Redis addresses");
             }
             RedisURI uri = RedisURI.create(seed.contains("://") ? seed : "redis://" + seed);
-            uri.setTimeout(timeout);
+            // Lettuce bounds the handshake by the URI's timeout; commands get theirs from the TimeoutOptions.
+            uri.setTimeout(timeout.compareTo(CONNECT_TIMEOUT) > 0 ? timeout : CONNECT_TIMEOUT);
             uris.add(uri);
         }
         return List.copyOf(uris);
@@ -168,10 +182,39 @@ public final class RedisConnection implements AutoCloseable {
             LOG.info(() -> "connected to Redis at " + safeAddress());
             retry.shutdown();
         } catch (RuntimeException e) {
-            lastError = e.getMessage();
-            LOG.log(Level.WARNING, "cannot reach Redis at {0}: {1}; retrying every second", new Object[] {safeAddress(), e.getMessage()});
+            // Lettuce says "Unable to connect to HOST:PORT" whatever happened; the cause says what: refused, or too slow.
+            lastError = rootMessage(e);
+            LOG.log(Level.WARNING, "no connection to Redis at {0} yet: {1}; retrying every second", new Object[] {safeAddress(), lastError});
             if (!retry.isShutdown()) {
                 retry.schedule(this::tryConnect, 1, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return root == e ? message : e.getMessage() + " (" + message + ")";
+    }
+
+    /**
+     * Runs {@code call}, whose commands (dispatched on this thread) may each take up to {@code timeout}
+     * instead of the command timeout: for work off the request path (start-up, the scheduler, a
+     * publish), which a cold or busy JVM can make slower than a decision's budget.
+     */
+    public <T> T patiently(Duration timeout, java.util.function.Supplier<T> call) {
+        Long previous = PATIENCE.get();
+        PATIENCE.set(timeout.toNanos());
+        try {
+            return call.get();
+        } finally {
+            if (previous == null) {
+                PATIENCE.remove();
+            } else {
+                PATIENCE.set(previous);
             }
         }
     }

@@ -26,6 +26,8 @@ public final class Simulator {
      * of the request path; one slow moment of Redis should not end it.
      */
     private static final int ATTEMPTS = 3;
+    /** A simulation is no decision: its loads may wait for Redis longer than a decision's command timeout. */
+    private static final java.time.Duration LOAD_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     /** Hears how a run goes, on the thread that runs it. */
     public interface Progress {
@@ -59,7 +61,7 @@ public final class Simulator {
             List<String> batch = ids.subList(from, Math.min(from + BATCH, ids.size()));
             List<CompletableFuture<Optional<StoredCustomer>>> loads = new ArrayList<>();
             for (String id : batch) {
-                loads.add(customers.load(id).toCompletableFuture());
+                loads.add(customers.loadPatiently(id, LOAD_TIMEOUT).toCompletableFuture());
             }
             for (int i = 0; i < batch.size(); i++) {
                 Optional<StoredCustomer> stored = load(batch.get(i), loads.get(i));
@@ -82,7 +84,7 @@ public final class Simulator {
                 if (attempt == ATTEMPTS || !(e.getCause() instanceof RedisUnavailableException)) {
                     throw e;
                 }
-                load = customers.load(id).toCompletableFuture();
+                load = customers.loadPatiently(id, LOAD_TIMEOUT).toCompletableFuture();
             }
         }
     }

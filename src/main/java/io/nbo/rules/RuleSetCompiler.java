@@ -114,6 +114,13 @@ public final class RuleSetCompiler {
         return files;
     }
 
+    /** A folder's files as a publish takes them: {@link #readFolder} and its scenarios ({@link #readTests}). */
+    public static Map<String, String> readFolderAndTests(Path dir) {
+        Map<String, String> files = new TreeMap<>(readFolder(dir));
+        files.putAll(readTests(dir));
+        return files;
+    }
+
     /** The prefix of scenario files in a rule set's file map ({@code tests/x.yaml}). */
     public static final String TESTS = "tests/";
 

@@ -456,8 +456,7 @@ public class RuleSetRegistry {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalStateException("rules folder not found: " + dir.toAbsolutePath());
             }
-            files = new TreeMap<>(RuleSetCompiler.readFolder(dir));
-            files.putAll(RuleSetCompiler.readTests(dir));
+            files = RuleSetCompiler.readFolderAndTests(dir);
             hash = RuleSetCompiler.contentHash(files);
         } catch (RuntimeException e) {
             if (!"(unreadable)".equals(lastSeenFolder)) {
@@ -495,7 +494,8 @@ public class RuleSetRegistry {
             if (changed) {
                 Validation validation = validate(files);
                 if (validation.isValid()) {
-                    swap(validation.ruleSet(), "folder (store unavailable, not published yet)");
+                    // Say why: a store that answered too slowly is not a store that is down.
+                    swap(validation.ruleSet(), "folder, on this replica only until it can be published (" + e.getMessage() + ")");
                 } else {
                     refuse(validation, "folder");
                     folderFailure = lastFailure.get();

@@ -110,11 +110,11 @@ public final class RuleSetStore {
 
     /** The active version, or empty when nothing was ever published. */
     public Optional<String> activeVersion() {
-        return Optional.ofNullable(await(redis.commands().get(ACTIVE)));
+        return Optional.ofNullable(await(() -> redis.commands().get(ACTIVE)));
     }
 
     public Optional<StoredVersion> load(String version) {
-        Map<String, String> hash = await(redis.commands().hgetall(key(version)));
+        Map<String, String> hash = await(() -> redis.commands().hgetall(key(version)));
         if (hash == null || hash.isEmpty()) {
             return Optional.empty();
         }
@@ -130,7 +130,7 @@ public final class RuleSetStore {
 
     /** Versions, newest first. */
     public List<Summary> list(int limit) {
-        List<io.lettuce.core.ScoredValue<String>> scored = await(redis.commands().zrevrangeWithScores(VERSIONS, 0, limit - 1L));
+        List<io.lettuce.core.ScoredValue<String>> scored = await(() -> redis.commands().zrevrangeWithScores(VERSIONS, 0, limit - 1L));
         List<Summary> out = new ArrayList<>();
         for (var s : scored) {
             out.add(new Summary(s.getValue(), Instant.ofEpochMilli((long) s.getScore())));
@@ -140,7 +140,7 @@ public final class RuleSetStore {
 
     /** Activations, newest first, as stored (JSON objects). */
     public List<String> history(int limit) {
-        return await(redis.commands().lrange(HISTORY, 0, limit - 1L));
+        return await(() -> redis.commands().lrange(HISTORY, 0, limit - 1L));
     }
 
     /**
@@ -155,42 +155,41 @@ public final class RuleSetStore {
             args.add(name);
             args.add(text);
         });
-        Long stored = await(redis.commands().eval(STORE, ScriptOutputType.INTEGER, new String[] {key(version), VERSIONS},
+        Long stored = await(() -> redis.commands().eval(STORE, ScriptOutputType.INTEGER, new String[] {key(version), VERSIONS},
                 args.toArray(String[]::new)));
         return stored != null && stored == 1;
     }
 
     /** Asks every replica to compile a stored version and report in {@link #prepared(String)}. */
     public void announce(String version) {
-        await(redis.commands().publish(PREPARE_CHANNEL, version));
+        await(() -> redis.commands().publish(PREPARE_CHANNEL, version));
     }
 
     /** Records what a replica made of an announced version: {@link #READY}, or why it cannot serve it. */
     public void reportPrepared(String version, String replica, String outcome) {
         String key = PREFIX + "prepared:" + version;
-        var set = redis.commands().hset(key, replica, outcome);
-        await(redis.commands().expire(key, PREPARED_TTL_SECONDS));
-        await(set);
+        await(() -> redis.commands().hset(key, replica, outcome));
+        await(() -> redis.commands().expire(key, PREPARED_TTL_SECONDS));
     }
 
     /** Replica → outcome, for every replica that has reported on the version. */
     public Map<String, String> prepared(String version) {
-        return await(redis.commands().hgetall(PREFIX + "prepared:" + version));
+        return await(() -> redis.commands().hgetall(PREFIX + "prepared:" + version));
     }
 
     /** Says that this replica is alive and serves {@code version} ("" for none). */
     public void heartbeat(String replica, String version, Instant at) {
-        await(redis.commands().hset(REPLICAS, replica, at.toEpochMilli() + " " + version));
+        await(() -> redis.commands().hset(REPLICAS, replica, at.toEpochMilli() + " " + version));
     }
 
     /** Removes a replica that stops, so no publish waits for it. */
     public void leave(String replica) {
-        await(redis.commands().hdel(REPLICAS, replica));
+        await(() -> redis.commands().hdel(REPLICAS, replica));
     }
 
     /** Every replica that has reported itself, and prunes those not seen since {@code forgetBefore}. */
     public List<Replica> replicas(Instant forgetBefore) {
-        Map<String, String> all = await(redis.commands().hgetall(REPLICAS));
+        Map<String, String> all = await(() -> redis.commands().hgetall(REPLICAS));
         List<Replica> out = new ArrayList<>();
         List<String> gone = new ArrayList<>();
         all.forEach((id, value) -> {
@@ -203,7 +202,7 @@ public final class RuleSetStore {
             }
         });
         if (!gone.isEmpty()) {
-            await(redis.commands().hdel(REPLICAS, gone.toArray(String[]::new)));
+            await(() -> redis.commands().hdel(REPLICAS, gone.toArray(String[]::new)));
         }
         out.sort(java.util.Comparator.comparing(Replica::id));
         return out;
@@ -215,7 +214,7 @@ public final class RuleSetStore {
      * @return the previously active version, or empty when the version does not exist
      */
     public Optional<String> activate(String version, String author, String message, Instant at) {
-        String previous = await(redis.commands().eval(ACTIVATE, ScriptOutputType.VALUE,
+        String previous = await(() -> redis.commands().eval(ACTIVATE, ScriptOutputType.VALUE,
                 new String[] {key(version), ACTIVE, HISTORY},
                 version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL));
         return Optional.ofNullable(previous);
@@ -223,11 +222,11 @@ public final class RuleSetStore {
 
     /** The hash of the folder content last published from a folder, so a restart does not undo a rollback. */
     public Optional<String> lastPublishedFolder() {
-        return Optional.ofNullable(await(redis.commands().get(FOLDER)));
+        return Optional.ofNullable(await(() -> redis.commands().get(FOLDER)));
     }
 
     public void setLastPublishedFolder(String hash) {
-        await(redis.commands().set(FOLDER, hash));
+        await(() -> redis.commands().set(FOLDER, hash));
     }
 
     /**
@@ -262,9 +261,10 @@ public final class RuleSetStore {
         }
     }
 
-    private static <T> T await(java.util.concurrent.Future<T> future) {
+    /** Sends a command with {@link #TIMEOUT} to answer (not a decision's command timeout) and waits for it. */
+    private <T> T await(java.util.function.Supplier<? extends java.util.concurrent.Future<T>> command) {
         try {
-            return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return redis.patiently(TIMEOUT, command).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisUnavailableException("interrupted while talking to Redis");

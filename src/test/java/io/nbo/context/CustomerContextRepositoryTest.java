@@ -1,6 +1,7 @@
 package io.nbo.context;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nbo.model.Cart;
 import io.nbo.model.CartItem;
@@ -48,6 +49,22 @@ class CustomerContextRepositoryTest {
                 List.of(new Event("page_view", AT, Map.of("category", "shoes")),
                         new Event("search", AT.minusSeconds(60), Map.of("query", "boots")),
                         new Event("purchase", AT.minusSeconds(3600), Map.of("amount", "50"))));
+    }
+
+    @Test
+    void aLoadOffTheRequestPathWaitsForABusyRedisWhereADecisionsLoadGivesUp() throws Exception {
+        repository.upsert("c-busy", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
+        try (RedisConnection decisions = RedisConnection.open(server.url(), Duration.ofMillis(250), null)) {
+            CustomerContextRepository customers = new CustomerContextRepository(decisions, 2);
+            java.util.concurrent.CompletableFuture<Object> busy = RedisConnectionTest.busyFor(server, 700);
+
+            var forADecision = customers.load("c-busy").toCompletableFuture();
+            var forASimulation = customers.loadPatiently("c-busy", Duration.ofSeconds(5)).toCompletableFuture();
+
+            assertThatThrownBy(() -> forADecision.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RedisUnavailableException.class);
+            assertThat(forASimulation.get(5, TimeUnit.SECONDS)).isPresent();
+            busy.get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -89,7 +89,7 @@ class RedisClusterTest {
     static Map<Integer, Long> keysPerMaster() {
         Map<Integer, Long> keys = new TreeMap<>();
         for (RedisServer node : RedisClusterResource.current().nodes()) {
-            keys.put(node.port(), Long.parseLong(RedisCluster.cli(node, "dbsize")));
+            keys.put(node.port(), RedisCluster.dbsize(node));
         }
         return keys;
     }
@@ -97,7 +97,7 @@ class RedisClusterTest {
     /** The masters holding keys of {@code slot}. */
     static List<Integer> mastersHolding(int slot) {
         return RedisClusterResource.current().nodes().stream()
-                .filter(n -> Long.parseLong(RedisCluster.cli(n, "cluster", "countkeysinslot", String.valueOf(slot))) > 0)
+                .filter(n -> RedisCluster.keysInSlot(n, slot) > 0)
                 .map(RedisServer::port).toList();
     }
 
@@ -143,7 +143,7 @@ class RedisClusterTest {
         }
 
         // every master forgets nbo's scripts (as after a restart or a failover): each call loads them again by itself
-        RedisClusterResource.current().nodes().forEach(node -> assertThat(RedisCluster.cli(node, "script", "flush")).isEqualTo("OK"));
+        RedisClusterResource.current().nodes().forEach(node -> assertThat(RedisCluster.scriptFlush(node)).isEqualTo("OK"));
 
         JsonPath applied = Events.post(batch).statusCode(200).extract().jsonPath();
         assertThat(applied.getInt("applied")).isEqualTo(customers.size());

@@ -203,6 +203,75 @@ class RuleSetLifecycleTest {
         }
     }
 
+    @Test
+    void theCommandLinePrintsAFolderAsTheApiBodyAndPublishesItOrSaysWhatIsWrong() throws Exception {
+        String original = activeVersion();
+        Path candidate = io.nbo.testing.RuleSets.copyOfRulesFolder(java.nio.file.Files.createTempDirectory(Path.of("target"), "cli-publish-rules"));
+        java.nio.file.Files.createDirectories(candidate.resolve("tests"));
+        for (Map.Entry<String, String> test : folder().entrySet()) {
+            if (test.getKey().startsWith("tests/")) {
+                java.nio.file.Files.writeString(candidate.resolve(test.getKey()), test.getValue());
+            }
+        }
+        java.nio.file.Files.writeString(candidate.resolve("zz-cli.drl"), BESTSELLERS_FIRST);
+        Map<String, String> env = Map.of("NBO_API_KEY", "any key: access control is off in tests",
+                "NBO_URL", "http://localhost:" + io.restassured.RestAssured.port);
+
+        // nbo files DIR: the body /v1/rulesets/validate takes, scenarios included (curl -d @-)
+        String[] files = cli(env, "files", candidate.toString());
+        assertThat(files[0]).isEqualTo("0");
+        JsonPath body = JsonPath.from(files[1]);
+        assertThat(body.getMap("files")).containsKeys("offers.yaml", "policies.yaml", "zz-cli.drl").hasSize(folder().size() + 1);
+        JsonPath report = given().contentType(ContentType.JSON).body(files[1]).post("/v1/rulesets/validate").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(report.getBoolean("valid")).as(report.prettify()).isTrue();
+        assertThat(report.getList("testFailures")).isEmpty();
+
+        try {
+            String[] published = cli(env, "publish", "--author", "ana", "--message", "bestsellers first in tests", candidate.toString());
+            assertThat(published[0]).as(published[1] + published[2]).isEqualTo("0");
+            assertThat(published[1]).contains("published version " + report.getString("version")).contains("active");
+            assertThat(activeVersion()).isEqualTo(report.getString("version"));
+
+            java.nio.file.Files.writeString(candidate.resolve("broken.drl"), BROKEN);
+            String[] refused = cli(env, "publish", "--author", "ana", "--message", "broken", candidate.toString());
+            assertThat(refused[0]).isEqualTo("1");
+            assertThat(refused[1]).containsPattern(java.util.regex.Pattern.quote(candidate.resolve("broken.drl").toString()) + ":[67]:\\d+: \\S+")
+                    .contains("nothing was published");
+            assertThat(activeVersion()).isEqualTo(report.getString("version"));
+
+            // a failing scenario is named with what it expected
+            java.nio.file.Files.delete(candidate.resolve("broken.drl"));
+            java.nio.file.Files.writeString(candidate.resolve("tests/zz-cli-impossible.yaml"), """
+                    name: An offer that does not exist comes first
+                    now: 2026-11-23T12:00:00Z
+                    request: {channel: web}
+                    expect: {top: no-such-offer}
+                    """);
+            String[] failing = cli(env, "publish", "--author", "ana", "--message", "failing", candidate.toString());
+            assertThat(failing[0]).isEqualTo("1");
+            assertThat(failing[1]).contains(candidate.resolve("tests/zz-cli-impossible.yaml") + ": ").contains("expected top offer no-such-offer");
+
+            String[] noKey = cli(Map.of("NBO_URL", env.get("NBO_URL")), "publish", "--author", "ana", "--message", "m", candidate.toString());
+            assertThat(noKey[0]).isEqualTo("2");
+            assertThat(noKey[2]).contains("set NBO_API_KEY");
+        } finally {
+            given().contentType(ContentType.JSON).body(Map.of("author", "ana", "message", "back")).post("/v1/rulesets/" + original + "/activate")
+                    .then().statusCode(200);
+        }
+    }
+
+    /** Runs the nbo command line in this JVM: exit code, standard output, standard error. */
+    static String[] cli(Map<String, String> env, String... args) {
+        picocli.CommandLine cli = io.nbo.cli.NboCommand.commandLine(java.io.InputStream.nullInputStream(), env);
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        cli.setOut(new java.io.PrintWriter(out));
+        cli.setErr(new java.io.PrintWriter(err));
+        int code = cli.execute(args);
+        return new String[] {String.valueOf(code), out.toString(), err.toString()};
+    }
+
     /** Within a second, without polling: the replica hears of the change by pub/sub. */
     static void awaitVersion(RuleSetRegistry replica, String version) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(1);

@@ -1,17 +1,17 @@
 package io.nbo.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * A real Redis Cluster on loopback: {@code redis-server} processes in cluster mode on free ports
- * ({@link RedisServer#startClusterNode()}), joined by {@code redis-cli --cluster create} as masters
- * without replicas, ready once every node says {@code cluster_state:ok}.
+ * ({@link RedisServer#startClusterNode()}), joined as masters without replicas as
+ * {@code redis-cli --cluster create} would (each its own config epoch and an equal share of the
+ * slots, then CLUSTER MEET), but through Lettuce, as redis-cli may not be installed (the embedded
+ * Redis has none); ready once every node knows every other and says {@code cluster_state:ok}.
  */
 public final class RedisCluster implements AutoCloseable {
 
@@ -23,7 +23,7 @@ public final class RedisCluster implements AutoCloseable {
         this.nodes = nodes;
     }
 
-    /** Starts {@code masters} nodes (at least 3, as redis-cli requires), joins them and waits until the cluster is ok. */
+    /** Starts {@code masters} nodes (at least 3, as Redis Cluster expects), joins them and waits until the cluster is ok. */
     public static RedisCluster start(int masters) {
         List<RedisServer> nodes = new ArrayList<>();
         RedisCluster cluster = new RedisCluster(nodes);
@@ -31,10 +31,7 @@ public final class RedisCluster implements AutoCloseable {
             for (int i = 0; i < masters; i++) {
                 nodes.add(RedisServer.startClusterNode());
             }
-            List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
-            nodes.forEach(n -> create.add("127.0.0.1:" + n.port()));
-            create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
-            run(create);
+            cluster.join();
             cluster.awaitOk();
             return cluster;
         } catch (RuntimeException e) {
@@ -43,14 +40,32 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
+    private void join() {
+        int slots = io.lettuce.core.cluster.SlotHash.SLOT_COUNT;
+        for (int i = 0; i < nodes.size(); i++) {
+            try (RedisProbe node = RedisProbe.of(nodes.get(i))) {
+                node.redis().clusterSetConfigEpoch(i + 1);
+                node.redis().clusterAddSlots(IntStream.range(slots * i / nodes.size(), slots * (i + 1) / nodes.size()).toArray());
+            }
+        }
+        try (RedisProbe first = RedisProbe.of(nodes.get(0))) {
+            nodes.stream().skip(1).forEach(n -> first.redis().clusterMeet("127.0.0.1", n.port()));
+        }
+    }
+
     private void awaitOk() {
         Instant deadline = Instant.now().plus(READY_WITHIN);
         for (RedisServer node : nodes) {
-            while (!run(List.of("redis-cli", "-p", String.valueOf(node.port()), "cluster", "info")).contains("cluster_state:ok")) {
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("the cluster is not ok within " + READY_WITHIN.toSeconds() + " s on port " + node.port());
+            try (RedisProbe probe = RedisProbe.of(node)) {
+                String info = probe.redis().clusterInfo();
+                while (!info.contains("cluster_state:ok") || !info.contains("cluster_known_nodes:" + nodes.size() + "\r")) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw new IllegalStateException("the cluster is not ok within " + READY_WITHIN.toSeconds() + " s on port "
+                                + node.port() + ": " + info);
+                    }
+                    RedisServer.sleep(50);
+                    info = probe.redis().clusterInfo();
                 }
-                RedisServer.sleep(50);
             }
         }
     }
@@ -65,31 +80,24 @@ public final class RedisCluster implements AutoCloseable {
         return List.copyOf(nodes);
     }
 
-    /** Runs redis-cli against one node, e.g. {@code cli(node, "dbsize")}; its output. */
-    public static String cli(RedisServer node, String... args) {
-        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", String.valueOf(node.port())));
-        command.addAll(List.of(args));
-        return run(command).strip();
+    /** The keys stored on one node. */
+    public static long dbsize(RedisServer node) {
+        try (RedisProbe probe = RedisProbe.of(node)) {
+            return probe.redis().dbsize();
+        }
     }
 
-    private static String run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            if (!p.waitFor(READY_WITHIN.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + READY_WITHIN.toSeconds() + " s");
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed (" + p.exitValue() + "): " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run redis-cli (it comes with redis-server: apt-get install -y redis-server)", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + command.get(0), e);
+    /** The keys of {@code slot} stored on one node. */
+    public static long keysInSlot(RedisServer node, int slot) {
+        try (RedisProbe probe = RedisProbe.of(node)) {
+            return probe.redis().clusterCountKeysInSlot(slot);
+        }
+    }
+
+    /** Makes one node forget every script loaded into it, as after a restart; what it answers. */
+    public static String scriptFlush(RedisServer node) {
+        try (RedisProbe probe = RedisProbe.of(node)) {
+            return probe.redis().scriptFlush();
         }
     }
 

@@ -22,6 +22,11 @@ public final class RedisProbe implements AutoCloseable {
         return new RedisProbe(RedisServerResource.current().url());
     }
 
+    /** Connects to one server, e.g. one node of a {@link RedisCluster} (its own commands, not the cluster's). */
+    public static RedisProbe of(RedisServer server) {
+        return new RedisProbe(server.url());
+    }
+
     public RedisCommands<String, String> redis() {
         return connection.sync();
     }

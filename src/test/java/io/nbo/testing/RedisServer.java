@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * A real {@code redis-server} on a free loopback port, with nothing kept on disk (unless started
- * durable): each test class gets its own, and a test can stop it to see an outage.
+ * durable): each test class gets its own, and a test can stop it to see an outage. The program is
+ * the one on the PATH, else the embedded one ({@link RedisBinary}).
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -48,9 +49,10 @@ public final class RedisServer implements AutoCloseable {
      * them): its cluster bus on a second free port, its node table in its own temporary folder.
      */
     static RedisServer startClusterNode() {
+        // The cluster bus listens on the port + 10000: Redis 6.2 (the embedded one) has no --cluster-port.
         try {
             return start(false, List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                    "--cluster-port", String.valueOf(freePort()), "--cluster-node-timeout", "2000"));
+                    "--cluster-node-timeout", "2000"), freeClusterPort());
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
         }
@@ -58,7 +60,15 @@ public final class RedisServer implements AutoCloseable {
 
     private static RedisServer start(boolean durable, List<String> extra) {
         try {
-            RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("nbo-redis"), durable, extra);
+            return start(durable, extra, freePort());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    private static RedisServer start(boolean durable, List<String> extra, int port) {
+        try {
+            RedisServer server = new RedisServer(port, Files.createTempDirectory("nbo-redis"), durable, extra);
             server.launch();
             return server;
         } catch (IOException e) {
@@ -67,7 +77,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(RedisBinary.get().path().toString(), "--port", String.valueOf(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", durable ? "yes" : "no", "--appendfsync", "always",
                 "--dir", dir.toString(), "--protected-mode", "no"));
         command.addAll(extra);
@@ -75,8 +85,7 @@ public final class RedisServer implements AutoCloseable {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile())).start();
         } catch (IOException e) {
-            throw new IllegalStateException("redis-server is not installed: the tests need a real Redis "
-                    + "(Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)", e);
+            throw new IllegalStateException("cannot run " + RedisBinary.get().describe(), e);
         }
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (Instant.now().isBefore(deadline)) {
@@ -144,6 +153,22 @@ public final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         kill();
+    }
+
+    /** A free port whose cluster bus port (+ 10000) is free too. */
+    private static int freeClusterPort() throws IOException {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = freePort();
+            if (port + 10000 > 65535) {
+                continue;
+            }
+            try (ServerSocket bus = new ServerSocket(port + 10000)) {
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port P with P + 10000 free too");
     }
 
     private static int freePort() throws IOException {

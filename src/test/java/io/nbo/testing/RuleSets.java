@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Rule-set files for API tests, in one place. */
 public final class RuleSets {
@@ -38,9 +37,7 @@ public final class RuleSets {
 
     /** The files of the rules folder, scenarios included, to change and upload. */
     public static Map<String, String> folder() {
-        Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
-        files.putAll(RuleSetCompiler.readTests(Path.of("rules")));
-        return files;
+        return RuleSetCompiler.readFolderAndTests(Path.of("rules"));
     }
 
     /** Makes {@code dir} a fresh copy of the files of rules/ (not its tests), for a test that edits them; returns it. */
