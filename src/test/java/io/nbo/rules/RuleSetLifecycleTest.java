@@ -146,9 +146,10 @@ class RuleSetLifecycleTest {
         String original = activeVersion();
         RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
         RuleSetStore store = new RuleSetStore(redis);
-        // this replica publishes, and waits two seconds at most for the others
+        // this replica publishes, and waits eight seconds at most for the others: the application replica compiles the candidate
+        // in that time (the executable model took over two seconds for the demo rules on a machine at load 10)
         RuleSetRegistry publisher = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
-                store, (candidate, files) -> List.of(), Path.of("rules"), false, "publisher", Duration.ofSeconds(2),
+                store, (candidate, files) -> List.of(), Path.of("rules"), false, "publisher", Duration.ofSeconds(8),
                 Duration.ofSeconds(1), new SimpleMeterRegistry());
         // a replica of an older build, which refuses whatever it is asked to prepare
         var old = redis.connectPubSub();
