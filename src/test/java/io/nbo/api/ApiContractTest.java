@@ -107,17 +107,17 @@ class ApiContractTest extends ApiContractTestBase {
         assertThat(check.report()).as("examples that do not work as documented").isEmpty();
     }
 
-    /** The README's JSON: the decision request and the events are pasted, the decision's answer fits the documented schema. */
+    /** The API page's JSON (docs/api.md): the decision request and the events are pasted, the decision's answer fits the documented schema. */
     @Test
     @Order(3)
     void theReadmesExamplesWorkWhenPasted() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs", "api.md"));
         List<String> blocks = new ArrayList<>();
         Matcher m = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme);
         while (m.find()) {
             blocks.add(m.group(1));
         }
-        assertThat(blocks).as("the README's JSON blocks: a decision request, its answer, events").hasSize(3);
+        assertThat(blocks).as("docs/api.md's JSON blocks: a decision request, its answer, events").hasSize(3);
         ApiDocument doc = ApiDocument.fetch(json);
         Op decide = doc.operations().stream().filter(op -> op.toString().equals("POST /v1/decisions")).findFirst().orElseThrow();
 

@@ -69,7 +69,7 @@ class KubernetesManifestsTest {
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
             "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class,
             "networking.k8s.io/v1/NetworkPolicy", V1NetworkPolicy.class);
-    /** Names the manifests may use before the README configuration table has them (none now). */
+    /** Names the manifests may use before the configuration table (docs/operations.md) has them (none now). */
     static final Set<String> PENDING = Set.of();
     /** The largest ConfigMap the API server stores (data and metadata together). */
     static final int CONFIG_MAP_LIMIT = 1024 * 1024;
@@ -127,7 +127,7 @@ class KubernetesManifestsTest {
         for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
             assertThat(container.at("/" + probe + "/httpGet/port").asText()).as(probe).isIn(portName, String.valueOf(port));
         }
-        String readme = readme();
+        String readme = doc("api.md");
         assertThat(readme).contains("`/q/health/ready`", "`/q/health/live`", "`GET` | `/q/metrics`");
         assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1path").asText()).isEqualTo("/q/metrics");
         assertThat(deployment.at("/spec/template/metadata/annotations/prometheus.io~1port").asText()).isEqualTo(String.valueOf(port));
@@ -159,7 +159,7 @@ class KubernetesManifestsTest {
         used.remove("JAVA_OPTS");
         assertThat(used).contains("NBO_REDIS_URL", "NBO_RULES_DIR", "NBO_RULES_REPLICA_ID");
         assertThat(used.stream().filter(n -> !documented.contains(n) && !PENDING.contains(n)))
-                .as("configuration names in the README table (or pending: %s)", PENDING).isEmpty();
+                .as("configuration names in the configuration table (or pending: %s)", PENDING).isEmpty();
         assertThat(used).allMatch(n -> n.startsWith("NBO_") || n.startsWith("QUARKUS_"));
         assertThat(container.path("envFrom")).extracting(e -> e.path("configMapRef").path("name").asText()
                 + e.path("secretRef").path("name").asText()).containsExactlyInAnyOrder("nbo-config", "nbo-secrets");
@@ -541,9 +541,9 @@ class KubernetesManifestsTest {
                 + r.at("/metadata/name").asText().replaceFirst("^(nbo-config)-[a-z0-9]{10}$", "$1")).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** The env var column of the README configuration table. */
+    /** The env var column of the configuration table (docs/operations.md). */
     static Set<String> documentedEnvVars() {
-        String readme = readme();
+        String readme = doc("operations.md");
         String table = readme.substring(readme.indexOf("## Configuration"));
         table = table.substring(0, table.indexOf("\n## ", 5));
         Set<String> names = new TreeSet<>();
@@ -554,9 +554,9 @@ class KubernetesManifestsTest {
         return names;
     }
 
-    static String readme() {
+    static String doc(String name) {
         try {
-            return Files.readString(Path.of("README.md"));
+            return Files.readString(Path.of("docs", name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
