@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -144,7 +145,7 @@ final class PolicyCommit {
     }
 
     private CompletionStage<Served> commit(String customerId, RuleSet ruleSet, String decisionId, Channel calling, int limit, Instant now,
-                                           List<RankedOffer> open, java.util.Map<String, List<RankedOffer>> otherChannels) {
+                                           List<RankedOffer> open, Map<String, List<RankedOffer>> otherChannels) {
         ContactPolicies policies = ruleSet.policies();
         List<CustomerContextRepository.Candidate> commitCandidates = new ArrayList<>();
         List<List<RankedOffer>> optionsOf = new ArrayList<>();
