@@ -57,7 +57,7 @@ public final class CustomerContextRepository {
     // KEYS: contacts, journey, decision record, report counters of the day, the customer's decision index.
     // ARGV: now, decision id, 'served'|'impression', pending hold ms, lookback ms, limit, record ttl s, version,
     //       journey window ms, calling channel, report ttl s, candidate count, then per candidate:
-    //       offer, group, option count, then per option (a channel, best first): channel, check count,
+    //       offer, group, '1' if served only alone (the fallback) else '0', option count, then per option (a channel, best first): channel, check count,
     //       (per, max, window ms, policy) per check, record JSON fragment.
     // Returns per candidate: 'ok:K' (served on its K-th option); 'NAME|COUNT|PENDING', the cap its first option
     // reached (every option reached one), how many contacts it counted and how many of them were pending servings;
@@ -80,9 +80,9 @@ public final class CustomerContextRepository {
             local n, i = tonumber(ARGV[12]), 13
             local chosen, groups, out, fragments = {}, {}, {}, {}
             for c = 1, n do
-              local offer, group, options = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])
-              i = i + 3
-              local wanted = #chosen < limit and not groups[group]
+              local offer, group, alone, options = ARGV[i], ARGV[i + 1], ARGV[i + 2] == '1', tonumber(ARGV[i + 3])
+              i = i + 4
+              local wanted = #chosen < limit and not groups[group] and not (alone and #chosen > 0)
               local firstReached, servedOn, servedCh, fragment = '', nil, nil, nil
               for o = 1, options do
                 local ch, checks = ARGV[i], tonumber(ARGV[i + 1])
@@ -158,8 +158,11 @@ public final class CustomerContextRepository {
     public record CapCheck(String per, int max, long windowMillis, String policy) {
     }
 
-    /** An offer the decision may serve, best first: its group, and the channels it may go on, best first. */
-    public record Candidate(String offerId, String group, List<Option> options) {
+    /**
+     * An offer the decision may serve, best first: its group, whether it may only be served alone (the
+     * fallback: when nothing before it was), and the channels it may go on, best first.
+     */
+    public record Candidate(String offerId, String group, boolean alone, List<Option> options) {
     }
 
     /** One channel an offer may go on: the caps to check there, and the offer's part of the decision record on it (JSON). */
@@ -281,7 +284,7 @@ public final class CustomerContextRepository {
 
     /**
      * Checks the caps of each candidate again against the stored contacts, in order, and serves the
-     * first {@code limit} that pass (one per group), each on the first of its channels whose caps pass,
+     * first {@code limit} that pass (one per group; one marked {@code alone} only when none before it did), each on the first of its channels whose caps pass,
      * counting what this commit serves before it: records each as a contact, records the decision
      * for attribution (and its id in the customer's decision index, for erasure), counts it in the
      * day's report and moves the journey, all atomically, so
@@ -298,7 +301,8 @@ public final class CustomerContextRepository {
                 String.valueOf(c.limit()), String.valueOf(c.recordFor().toSeconds()), c.ruleSetVersion(), String.valueOf(c.journeyWindow().toMillis()),
                 c.callingChannel(), String.valueOf(c.reportFor().toSeconds()), String.valueOf(c.candidates().size())));
         for (Candidate candidate : c.candidates()) {
-            args.addAll(List.of(candidate.offerId(), candidate.group(), String.valueOf(candidate.options().size())));
+            args.addAll(List.of(candidate.offerId(), candidate.group(), candidate.alone() ? "1" : "0",
+                    String.valueOf(candidate.options().size())));
             for (Option option : candidate.options()) {
                 args.addAll(List.of(option.channel(), String.valueOf(option.checks().size())));
                 for (CapCheck check : option.checks()) {

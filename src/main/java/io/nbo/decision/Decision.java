@@ -3,6 +3,7 @@ package io.nbo.decision;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.nbo.model.Creative;
+import io.nbo.policy.Suppressed;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -81,9 +82,10 @@ public record Decision(
 
     /** Why an answer is partial or empty: a machine-readable code and a sentence. */
     public record Notice(
-            @Schema(required = true, description = "context_unavailable, unknown_customer, anonymous, rules_failed, rule_firing_limit, "
-                    + "rule_time_budget, session_discarded, no_rule_set, no_eligible_offer, policy_unchecked, fallback_offer")
-            String code,
+            @Schema(required = true, implementation = String.class, description = "context_unavailable, unknown_customer, anonymous, "
+                    + "rules_failed, rule_firing_limit, rule_time_budget, session_discarded, no_rule_set, no_eligible_offer, policy_unchecked, "
+                    + "fallback_offer")
+            Reason code,
             @Schema(required = true, description = "The same in a sentence")
             String message) {
     }
@@ -93,8 +95,8 @@ public record Decision(
     public record Suppression(
             @Schema(required = true)
             String offerId,
-            @Schema(required = true, description = "excluded, not_deliverable, no_consent, capped, suppressed, sold_out")
-            String code,
+            @Schema(required = true, implementation = String.class, description = "excluded, not_deliverable, no_consent, capped, suppressed, sold_out")
+            Suppressed code,
             @Schema(required = true, description = "Why, in words an agent can read, e.g. \"capped: 3 impressions of this offer in 7 days (at most 3)\"")
             String message,
             @Schema(description = "The name of the contact policy (policies.yaml) that stopped it, when one did")

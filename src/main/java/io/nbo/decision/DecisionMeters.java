@@ -60,8 +60,8 @@ final class DecisionMeters {
         counter(served, NboMetrics.OFFERS_SERVED, "offer", offerId, "channel", channel).increment();
     }
 
-    void suppressed(String policy, String code) {
-        counter(suppressions, NboMetrics.POLICY_SUPPRESSIONS, "policy", policy, "code", code).increment();
+    void suppressed(String policy, io.nbo.policy.Suppressed code) {
+        counter(suppressions, NboMetrics.POLICY_SUPPRESSIONS, "policy", policy, "code", code.code()).increment();
     }
 
     void capChecked(boolean passed) {

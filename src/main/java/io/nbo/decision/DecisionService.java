@@ -27,7 +27,7 @@ import org.jboss.logging.Logger;
 /**
  * A decision from request to answer: take the active rule-set snapshot, load the customer's context
  * and contact history in one Redis round trip, run the engine (rules, channel and contact policies,
- * arbitration), then check the caps again and record what is served, atomically ({@link PolicyCommit}),
+ * arbitration), then check the caps again and record what is served, atomically ({@link DecisionCommit}),
  * and count it. It never fails: without Redis or rules it still answers, marked partial, and says why.
  */
 @ApplicationScoped
@@ -43,7 +43,7 @@ public class DecisionService {
     private final RuleSetRegistry rules;
     private final CustomerContextRepository customers;
     private final DecisionEngine engine;
-    private final PolicyCommit policies;
+    private final DecisionCommit commit;
     private final DecisionMeters meters;
     private final Clock clock = Clock.systemUTC();
 
@@ -53,7 +53,7 @@ public class DecisionService {
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
                 config.rules().timeBudget());
         this.meters = new DecisionMeters(registry);
-        this.policies = new PolicyCommit(customers, meters, config.decision().recordFor(), config.events().reportTtl(),
+        this.commit = new DecisionCommit(customers, meters, config.decision().recordFor(), config.events().reportTtl(),
                 config.events().contactRetention());
     }
 
@@ -84,7 +84,7 @@ public class DecisionService {
     private CompletionStage<Loaded> load(String customerId, Instant historySince, Instant now, Executor continueOn) {
         if (customerId == null) {
             return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
-                    new Notice("anonymous", "no customer id: decided on the request context alone"), false));
+                    new Notice(Reason.ANONYMOUS, "no customer id: decided on the request context alone"), false));
         }
         CompletionStage<StoredCustomer> read;
         try {
@@ -96,13 +96,13 @@ public class DecisionService {
             if (error != null) {
                 LOG.warnf("customer context unavailable, deciding without it: %s", logSafe(error));
                 return new Loaded(Customer.unknown(customerId, now), null,
-                        new Notice("context_unavailable", "customer data could not be read in time; decided on the request context alone"), true);
+                        new Notice(Reason.CONTEXT_UNAVAILABLE, "customer data could not be read in time; decided on the request context alone"), true);
             }
             if (!stored.hasProfile()) {
                 // A visitor known by id only: what their events stored (contacts, journey, cart, consent) still counts,
                 // so suppressions and caps hold for them as for anyone.
                 return new Loaded(new Customer(customerId, false, stored.data(), stored.history(), now), stored.journey(),
-                        new Notice("unknown_customer", "no profile stored for this customer: decided on the request context, "
+                        new Notice(Reason.UNKNOWN_CUSTOMER, "no profile stored for this customer: decided on the request context, "
                                 + "with their contact history, journey and cart"), false);
             }
             return new Loaded(new Customer(customerId, true, stored.data(), stored.history(), now), stored.journey(), null, false);
@@ -130,22 +130,20 @@ public class DecisionService {
             notices.add(loaded.notice());
         }
         if (ruleSet == null) {
-            notices.add(new Notice("no_rule_set", "no rule set has compiled yet; see /q/health"));
-            return CompletableFuture.completedFuture(new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), null, now,
-                    List.of(), null, true, loaded.degraded(), notices, List.of()));
+            notices.add(new Notice(Reason.NO_RULE_SET, "no rule set has compiled yet; see /q/health"));
+            return CompletableFuture.completedFuture(answer(id, ask, null, now, List.of(), null, notices, List.of()));
         }
+        // Rules → policies → arbitration, with no I/O.
         Request request = new Request(ask.channel().id(), ask.placement(), ask.page(), ask.device(), ask.context());
         DecisionEngine.Outcome out;
-        boolean rulesFailed = false;
         try {
-            out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now, journeyOffer(loaded, ruleSet, now));
+            out = engine.decide(ruleSet, loaded.customer(), request, ask.channel(), ask.limit(), now, journeyOffer(loaded, ruleSet, now), true);
         } catch (RuntimeException e) {
             // A rule that throws must not turn into a 500 for the channel.
             // Without the message: a rule's exception can quote the customer's data.
             LOG.errorf(LogSafe.redact(e), "rule set %s failed to evaluate", ruleSet.version());
-            notices.add(new Notice("rules_failed", "the rules failed to evaluate: " + RuleSet.failureReason(e)));
-            out = DecisionEngine.Outcome.none();
-            rulesFailed = true;
+            notices.add(new Notice(Reason.RULES_FAILED, "the rules failed to evaluate: " + RuleSet.failureReason(e)));
+            out = engine.fallbackOnly(ruleSet, loaded.customer(), ask.channel(), now);
         }
         meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {
@@ -153,70 +151,41 @@ public class DecisionService {
                 meters.suppressed(s.policy(), s.code());
             }
         }
+        notices.addAll(out.notices());
         DecisionEngine.Outcome decided = out;
-        boolean failed = rulesFailed;
-        return policies.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), ask.limit(), now, decided)
-                .thenCompose(served -> served.offers().isEmpty() ? withFallback(served, decided, ask, ruleSet, loaded, id, now)
-                        : CompletableFuture.completedFuture(served))
+        // The commit: caps checked again and what is served recorded, atomically; then the answer.
+        return commit.serve(ask.customerId(), !loaded.degraded(), ruleSet, id, ask.channel(), now, decided.ranking())
                 .thenApplyAsync(served -> {
                     List<Notice> all = new ArrayList<>(notices);
-                    all.addAll(decided.notices());
                     all.addAll(served.notices());
                     List<Decision.Suppression> suppressed = new ArrayList<>(decided.suppressed());
                     suppressed.addAll(served.suppressed());
                     // Said here, not by the engine: only the commit knows what was served.
-                    if (served.offers().isEmpty() || all.stream().anyMatch(n -> n.code().equals(DecisionEngine.FALLBACK_OFFER))) {
-                        all.add(new Notice("no_eligible_offer", decided.candidates().isEmpty() && suppressed.isEmpty()
+                    Arbitration.Choice fallback = served.offers().stream().filter(c -> c.candidate().fallback()).findFirst().orElse(null);
+                    if (fallback != null) {
+                        all.add(new Notice(Reason.FALLBACK_OFFER, "nothing else could be served: the fallback offer " + fallback.candidate().offerId()));
+                    }
+                    if (served.offers().isEmpty() || fallback != null) {
+                        all.add(new Notice(Reason.NO_ELIGIBLE_OFFER, decided.ranking().eligible().isEmpty() && suppressed.isEmpty()
                                 ? "no rule made an offer eligible for this customer and request"
                                 : "every eligible offer was suppressed; see suppressed"));
                     }
-                    boolean unchecked = all.stream().anyMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
-                    // Partial: decided without the customer's data, the rules failed, were cut short or changed their session,
-                    // or the policies could not be checked.
-                    boolean partial = loaded.notice() != null || failed || unchecked
-                            || all.stream().anyMatch(n -> DecisionEngine.RULES_CUT_SHORT.contains(n.code()));
-                    return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), ruleSet.version(), now, served.offers(),
-                            decided.preferredChannel() == null ? null : decided.preferredChannel().id(), partial, loaded.degraded() || unchecked,
+                    return answer(id, ask, ruleSet.version(), now, Arbitration.Ranking.ranked(served.offers()), decided.preferredChannel(),
                             all, suppressed);
                 }, continueOn);
     }
 
-    /**
-     * Nothing could be served: the catalog's fallback offer, if it has one for this channel. While
-     * the contact policies can be checked it is served like any offer (capped, recorded), in one more
-     * commit; when they cannot (Redis down or too slow) it is served anyway, unrecorded. A fallback
-     * that a contact policy already stopped in this decision is not tried again (it is listed once).
-     */
-    private CompletionStage<PolicyCommit.Served> withFallback(PolicyCommit.Served none, DecisionEngine.Outcome decided, Ask ask,
-                                                            RuleSet ruleSet, Loaded loaded, String id, Instant now) {
-        RankedOffer fallback = engine.fallback(ruleSet, loaded.customer(), ask.channel(), now);
-        if (fallback == null) {
-            return CompletableFuture.completedFuture(none);
-        }
-        Notice notice = new Notice(DecisionEngine.FALLBACK_OFFER, "nothing else could be served: the fallback offer " + fallback.offerId());
-        boolean checkable = !loaded.degraded() && none.notices().stream().noneMatch(n -> n.code().equals(PolicyCommit.POLICY_UNCHECKED));
-        if (!checkable) {
-            return CompletableFuture.completedFuture(none.with(List.of(fallback), List.of(), List.of(notice)));
-        }
-        boolean stopped = java.util.stream.Stream.concat(decided.suppressed().stream(), none.suppressed().stream())
-                .anyMatch(s -> s.offerId().equals(fallback.offerId()) && s.policy() != null);
-        if (stopped) {
-            return CompletableFuture.completedFuture(none);
-        }
-        return policies.serve(ask.customerId(), true, ruleSet, id, ask.channel(), 1, now, DecisionEngine.Outcome.only(fallback))
-                .thenApply(served -> none.with(served.offers(), served.suppressed(),
-                        served.offers().isEmpty() ? served.notices() : concat(served.notices(), notice)));
-    }
-
-    private static <T> List<T> concat(List<T> a, T b) {
-        List<T> all = new ArrayList<>(a);
-        all.add(b);
-        return all;
+    /** The answer: partial and degraded follow from its reasons. */
+    private static Decision answer(String id, Ask ask, String version, Instant now, List<RankedOffer> offers, Channel preferred,
+                                   List<Notice> reasons, List<Decision.Suppression> suppressed) {
+        boolean partial = reasons.stream().anyMatch(n -> n.code().makesPartial());
+        boolean degraded = reasons.stream().anyMatch(n -> n.code().makesDegraded());
+        return new Decision(id, ask.customerId(), ask.channel().id(), ask.placement(), version, now, offers,
+                preferred == null ? null : preferred.id(), partial, degraded, reasons, suppressed);
     }
 
     private void record(Decision decision, Channel channel, long start) {
-        DecisionMeters.Outcome outcome = decision.degraded() || decision.reasons().stream().anyMatch(n ->
-                n.code().equals("rules_failed") || n.code().equals("no_rule_set")) ? DecisionMeters.Outcome.DEGRADED
+        DecisionMeters.Outcome outcome = decision.reasons().stream().anyMatch(n -> n.code().countsDegraded()) ? DecisionMeters.Outcome.DEGRADED
                 : decision.partial() ? DecisionMeters.Outcome.PARTIAL : DecisionMeters.Outcome.OK;
         meters.latency(channel, outcome, System.nanoTime() - start);
         for (RankedOffer offer : decision.offers()) {

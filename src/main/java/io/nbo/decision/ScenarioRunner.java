@@ -120,10 +120,10 @@ public final class ScenarioRunner {
         // A rule set that loops, never ends or changes its session is caught here, before it is published.
         for (Decision.Notice n : out.notices()) {
             switch (n.code()) {
-                case DecisionEngine.RULE_FIRING_LIMIT -> failures.add("the rules did not finish: " + n.message());
-                case DecisionEngine.RULE_TIME_BUDGET -> failures.add("the machine is slow or the rules do not finish: stopped after "
+                case RULE_FIRING_LIMIT -> failures.add("the rules did not finish: " + n.message());
+                case RULE_TIME_BUDGET -> failures.add("the machine is slow or the rules do not finish: stopped after "
                         + readable(engine.budget()) + ", " + out.firedRules().size() + " firings");
-                case DecisionEngine.SESSION_DISCARDED -> failures.add("the rules changed their session: " + n.message());
+                case SESSION_DISCARDED -> failures.add("the rules changed their session: " + n.message());
                 default -> { }
             }
         }

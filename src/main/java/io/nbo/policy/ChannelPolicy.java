@@ -26,7 +26,7 @@ public final class ChannelPolicy {
             Channel.STORE, EnumSet.of(Channel.STORE, Channel.EMAIL, Channel.SMS));
 
     /** The channels permitted for one offer, or why there are none. */
-    public record Permitted(List<Channel> channels, String code, String message) {
+    public record Permitted(List<Channel> channels, Suppressed code, String message) {
         public boolean isEmpty() {
             return channels.isEmpty();
         }
@@ -43,12 +43,12 @@ public final class ChannelPolicy {
             }
         }
         if (deliverable.isEmpty()) {
-            return new Permitted(List.of(), "not_deliverable",
+            return new Permitted(List.of(), Suppressed.NOT_DELIVERABLE,
                     "has no creative for what " + calling.id() + " can deliver (" + ids(DELIVERABLE.get(calling)) + ")");
         }
         List<Channel> consented = deliverable.stream().filter(c -> customer.consents(c.id())).toList();
         if (consented.isEmpty()) {
-            return new Permitted(List.of(), "no_consent", "customer has not consented to " + ids(deliverable));
+            return new Permitted(List.of(), Suppressed.NO_CONSENT, "customer has not consented to " + ids(deliverable));
         }
         return new Permitted(consented, null, null);
     }

@@ -84,7 +84,7 @@ public record ContactPolicies(Counting counting, Duration pendingHold, Duration 
     }
 
     /** Why an offer (or one of its channels) may not be served: a code, the policy's name, and a sentence for an agent. */
-    public record Violation(String code, String policy, String message) {
+    public record Violation(Suppressed code, String policy, String message) {
     }
 
     /** A cap for the commit script: what to count, at most how many, over how long (ms). */
@@ -132,7 +132,7 @@ public record ContactPolicies(Counting counting, Duration pendingHold, Duration 
                 String text = s.text() != null ? s.text()
                         : s.count() == 1 ? String.format(Locale.ROOT, "%s on %s", pastTense(s.after()), latest.channel())
                         : String.format(Locale.ROOT, "%s %d times in %s", pastTense(s.after()), n, human(s.within()));
-                return new Violation("suppressed", s.name(), "suppressed: " + text + "; not offered again before " + DAY.format(until));
+                return new Violation(Suppressed.SUPPRESSED, s.name(), "suppressed: " + text + "; not offered again before " + DAY.format(until));
             }
         }
         return null;
@@ -148,7 +148,7 @@ public record ContactPolicies(Counting counting, Duration pendingHold, Duration 
             long n = history.count(counted, now.minus(cap.window()));
             if (n >= cap.max()) {
                 long pending = history.count(counted.and(c -> c.kind().equals("pending")), now.minus(cap.window()));
-                return new Violation("capped", cap.name(), "capped: " + describe(cap, n, pending));
+                return new Violation(Suppressed.CAPPED, cap.name(), "capped: " + describe(cap, n, pending));
             }
         }
         return null;

@@ -10,6 +10,7 @@ import io.nbo.model.Customer;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Request;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.policy.Suppressed;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
 import java.time.Clock;
@@ -97,11 +98,11 @@ class DecisionEngineTest {
         assertThat(big.why()).containsExactly("because");
         // excluded after being made eligible: listed; only boosted then excluded: not; expired: never seen
         assertThat(out.suppressed()).extracting(Suppression::offerId, Suppression::code)
-                .contains(org.assertj.core.groups.Tuple.tuple("big-alt", "excluded"))
-                .doesNotContain(org.assertj.core.groups.Tuple.tuple("boosted-only", "excluded"));
+                .contains(org.assertj.core.groups.Tuple.tuple("big-alt", Suppressed.EXCLUDED))
+                .doesNotContain(org.assertj.core.groups.Tuple.tuple("boosted-only", Suppressed.EXCLUDED));
         assertThat(out.suppressed()).extracting(Suppression::offerId).doesNotContain("expired");
         // the web cannot deliver an email-only offer
-        assertThat(out.suppressed()).contains(new Suppression("mail-only", "not_deliverable", "has no creative for what web can deliver (web)", null));
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", Suppressed.NOT_DELIVERABLE, "has no creative for what web can deliver (web)", null));
     }
 
     @Test
@@ -129,7 +130,7 @@ class DecisionEngineTest {
         var out = decide(customer(Map.of("email", false), Map.of()), null, Channel.CALL_CENTER, 5);
 
         assertThat(out.offers()).isEmpty();
-        assertThat(out.suppressed()).contains(new Suppression("mail-only", "no_consent", "customer has not consented to email", null));
+        assertThat(out.suppressed()).contains(new Suppression("mail-only", Suppressed.NO_CONSENT, "customer has not consented to email", null));
     }
 
     @Test
@@ -192,7 +193,7 @@ class DecisionEngineTest {
 
         // Drools announces the match it stops at too, so the listener may count one more than were fired
         assertThat(out.firedRules()).hasSizeBetween(1_000, 1_001);
-        assertThat(out.notices()).extracting(Decision.Notice::code).contains(DecisionEngine.RULE_FIRING_LIMIT);
+        assertThat(out.notices()).extracting(Decision.Notice::code).contains(Reason.RULE_FIRING_LIMIT);
         assertThat(out.offers()).extracting(RankedOffer::offerId).containsExactly("big");
     }
 
@@ -220,7 +221,7 @@ class DecisionEngineTest {
 
         // 40 rules of 5 ms would take 200 ms; the 30 ms budget lets only the first few fire
         assertThat(out.firedRules()).hasSizeBetween(1, 12);
-        assertThat(out.notices()).extracting(Decision.Notice::code).contains(DecisionEngine.RULE_TIME_BUDGET);
+        assertThat(out.notices()).extracting(Decision.Notice::code).contains(Reason.RULE_TIME_BUDGET);
     }
 
     @Test
@@ -266,8 +267,8 @@ class DecisionEngineTest {
         var attacked = engine.decide(hostile, c, new Request("web", null, null, null, Map.of("attack", "yes")), Channel.WEB, 1, NOW);
         var next = engine.decide(hostile, c, new Request("web", null, null, null, Map.of()), Channel.WEB, 1, NOW);
 
-        assertThat(attacked.notices()).extracting(Decision.Notice::code).containsExactly(DecisionEngine.SESSION_DISCARDED);
-        assertThat(attacked.notices()).extracting(Decision.Notice::code).anyMatch(DecisionEngine.RULES_CUT_SHORT::contains);
+        assertThat(attacked.notices()).extracting(Decision.Notice::code).containsExactly(Reason.SESSION_DISCARDED);
+        assertThat(attacked.notices()).extracting(Decision.Notice::code).anyMatch(Reason::cutsRulesShort);
         assertThat(next.notices()).isEmpty();
         assertThat(next.offers()).extracting(RankedOffer::offerId).containsExactly("big");
     }
@@ -297,6 +298,6 @@ class DecisionEngineTest {
 
         assertThat(out.firedRules()).isEmpty();
         assertThat(out.offers()).isEmpty();
-        assertThat(out.notices()).extracting(Decision.Notice::code).containsExactly(DecisionEngine.RULE_TIME_BUDGET);
+        assertThat(out.notices()).extracting(Decision.Notice::code).containsExactly(Reason.RULE_TIME_BUDGET);
     }
 }

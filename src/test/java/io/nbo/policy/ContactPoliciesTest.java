@@ -48,7 +48,7 @@ class ContactPoliciesTest {
         ContactHistory pending = new ContactHistory(List.of(contact("impression", "shoes", "web", Duration.ofDays(6)),
                 contact("pending", "shoes", "email", Duration.ofMinutes(5))));
         // the sentence says what held the places: one was a serving not yet reported shown (issue 13)
-        assertThat(p.capped(SHOES, Channel.WEB, pending, NOW)).isEqualTo(new ContactPolicies.Violation("capped", "twice-a-week",
+        assertThat(p.capped(SHOES, Channel.WEB, pending, NOW)).isEqualTo(new ContactPolicies.Violation(Suppressed.CAPPED, "twice-a-week",
                 "capped: 2 servings or impressions of this offer in 7 days (at most 2; 1 of them was served and not yet reported shown)"));
         // a pending serving whose impression never came stops counting after the hold
         ContactHistory stale = new ContactHistory(List.of(contact("impression", "shoes", "web", Duration.ofDays(6)),
