@@ -89,7 +89,7 @@ import_start=$(date +%s.%N)
 java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" "$customers_file" 2>/dev/null | tail -1
 import_seconds=$(awk -v s="$import_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
 used_after=$(info_field memory used_memory)
-# The partition tag of a customer, as io.nbo.context.KeySchema computes it: CRC32 of the id, modulo 1,024.
+# The partition tag of a customer, as io.nbo.redis.KeySchema computes it: CRC32 of the id, modulo 1,024.
 one="demo-000001"; partition=$(python3 -c "import zlib; print('%04d' % (zlib.crc32(b'$one') % 1024))")
 key_bytes="{}"
 for k in profile consent engagement cart recent; do

@@ -1,14 +1,23 @@
 package io.nbo;
 
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import io.nbo.redis.RedisUnavailableException;
 
-/** Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit}. */
+/**
+ * Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit}.
+ * Redis is reached through io.nbo.redis, by repositories and stores only.
+ */
 @AnalyzeClasses(packages = "io.nbo", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -26,9 +35,28 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theFactModelStandsAlone = noClasses().that().resideInAPackage("io.nbo.model..")
             .should().dependOnClassesThat().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.rules..",
-                    "io.nbo.context..", "io.nbo.offers..", "io.nbo.policy..", "io.nbo.cli..");
+                    "io.nbo.context..", "io.nbo.offers..", "io.nbo.policy..", "io.nbo.cli..", "io.nbo.redis..");
+
+    /** The classes that may not use Lettuce: all but Redis plumbing and repositories and stores (and the classes nested in them). */
+    private static final DescribedPredicate<JavaClass> NEITHER_REDIS_PLUMBING_NOR_STORAGE =
+            new DescribedPredicate<>("are neither in io.nbo.redis.. nor (nested in) a class named *Repository or *Store") {
+                @Override
+                public boolean test(JavaClass c) {
+                    JavaClass outer = c;
+                    while (outer.getEnclosingClass().isPresent()) {
+                        outer = outer.getEnclosingClass().get();
+                    }
+                    return !(c.getPackageName() + ".").startsWith("io.nbo.redis.") && !outer.getSimpleName().endsWith("Repository")
+                            && !outer.getSimpleName().endsWith("Store");
+                }
+            };
 
     @ArchTest
-    static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.security..")
+    static final ArchRule onlyRepositoriesAndStoresTouchLettuce = noClasses().that(NEITHER_REDIS_PLUMBING_NOR_STORAGE)
             .should().dependOnClassesThat().resideInAPackage("io.lettuce..");
+
+    // RedisUnavailableException is the one Redis type the API names: it answers 503 while Redis is down.
+    @ArchTest
+    static final ArchRule theApiDoesNotKnowRedis = noClasses().that().resideInAPackage("io.nbo.api..")
+            .should().dependOnClassesThat(resideInAPackage("io.nbo.redis..").and(not(equivalentTo(RedisUnavailableException.class))));
 }

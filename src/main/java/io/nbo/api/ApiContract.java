@@ -1,7 +1,7 @@
 package io.nbo.api;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.context.KeySchema;
+import io.nbo.context.CustomerId;
 import io.nbo.context.ProfileValues;
 import io.nbo.events.EventReader;
 import io.nbo.events.EventType;
@@ -167,10 +167,10 @@ public class ApiContract implements OASFilter {
         Schema event = schemas.get("EventInput");
         event.additionalPropertiesBoolean(false);
         Map<String, Schema> p = event.getProperties();
-        p.get("eventId").pattern(anchored(KeySchema.CUSTOMER_ID.pattern()));
+        p.get("eventId").pattern(anchored(CustomerId.REGEX));
         p.get("type").pattern(anchored(EventType.CUSTOM.pattern()));
-        p.get("customerId").pattern(anchored(KeySchema.CUSTOMER_ID.pattern()));
-        p.get("decisionId").pattern(anchored(KeySchema.CUSTOMER_ID.pattern()));
+        p.get("customerId").pattern(anchored(CustomerId.REGEX));
+        p.get("decisionId").pattern(anchored(CustomerId.REGEX));
         p.get("offerId").pattern(anchored(EventReader.OFFER_ID.pattern()));
         event.addProperty("channel", channel().description(p.get("channel").getDescription()));
         event.addProperty("attributes", OASFactory.createSchema().addType(SchemaType.OBJECT).description(p.get("attributes").getDescription()

@@ -1,11 +1,8 @@
 package io.nbo.api;
 
 import io.nbo.config.NboConfig;
-import io.nbo.context.CustomerContextRepository;
-import io.nbo.context.StoredCustomer;
+import io.nbo.decision.DecisionService;
 import io.nbo.model.Channel;
-import io.nbo.rules.RuleSet;
-import io.nbo.rules.RuleSetRegistry;
 import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -18,9 +15,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -38,13 +32,11 @@ public class BenchmarkResource {
     public record FloorAnswer(String customerId, boolean found, String channel, boolean degraded) {
     }
 
-    private final CustomerContextRepository customers;
-    private final RuleSetRegistry rules;
+    private final DecisionService decisions;
     private final boolean enabled;
 
-    public BenchmarkResource(CustomerContextRepository customers, RuleSetRegistry rules, NboConfig config) {
-        this.customers = customers;
-        this.rules = rules;
+    public BenchmarkResource(DecisionService decisions, NboConfig config) {
+        this.decisions = decisions;
         this.enabled = config.benchmark().floorEnabled();
     }
 
@@ -68,17 +60,7 @@ public class BenchmarkResource {
         if (id == null) {
             return Uni.createFrom().item(new FloorAnswer(null, false, channel.id(), false));
         }
-        // The same read as a decision's, contact history since the active policies' lookback included.
-        RuleSet active = rules.active();
-        Instant now = Instant.now();
-        Instant since = active == null ? now : now.minus(active.policies().lookback());
-        CompletionStage<StoredCustomer> read;
-        try {
-            read = customers.loadForDecision(id, since, CallerContext.current());
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
-        return Uni.createFrom().completionStage(read.handle((stored, error) -> error != null
+        return Uni.createFrom().completionStage(decisions.readContext(id, CallerContext.current()).handle((stored, error) -> error != null
                 ? new FloorAnswer(id, false, channel.id(), true)
                 : new FloorAnswer(id, stored.hasProfile(), channel.id(), false)));
     }

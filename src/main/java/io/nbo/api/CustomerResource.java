@@ -4,7 +4,7 @@ import io.nbo.api.Problem.FieldError;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.context.CustomerExport;
-import io.nbo.context.KeySchema;
+import io.nbo.context.CustomerId;
 import io.nbo.context.PersonalDataRepository;
 import io.nbo.model.Cart;
 import io.nbo.model.CustomerData;
@@ -42,7 +42,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class CustomerResource {
 
     private static final String ID = "The customer's id: 1-128 of A-Z a-z 0-9 . _ : @ + -";
-    static final String ID_PATTERN = "^" + KeySchema.CUSTOMER_ID_REGEX + "$";
+    static final String ID_PATTERN = "^" + CustomerId.REGEX + "$";
 
     /** A customer as the API shows it. */
     public record CustomerView(String id, Map<String, Object> profile, Map<String, Boolean> consent,
@@ -147,9 +147,8 @@ public class CustomerResource {
     }
 
     private static void checkId(String id) {
-        if (!KeySchema.CUSTOMER_ID.matcher(id).matches()) {
-            throw new ProblemException(Problem.invalid("invalid customer id",
-                    List.of(FieldError.at("/id", "must be 1-128 letters, digits or . _ : @ + -"))));
+        if (!CustomerId.isValid(id)) {
+            throw new ProblemException(Problem.invalid("invalid customer id", List.of(FieldError.at("/id", CustomerId.RULE))));
         }
     }
 }

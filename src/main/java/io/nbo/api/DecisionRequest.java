@@ -1,6 +1,6 @@
 package io.nbo.api;
 
-import io.nbo.context.KeySchema;
+import io.nbo.context.CustomerId;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @Schema(description = "Ask for the next best offers for a customer on a channel")
 public record DecisionRequest(
         @Schema(description = "The customer; leave out for an anonymous visitor", example = "demo-000042")
-        @Pattern(regexp = KeySchema.CUSTOMER_ID_REGEX, message = "must be 1-128 letters, digits or . _ : @ + -")
+        @Pattern(regexp = CustomerId.REGEX, message = CustomerId.RULE)
         String customerId,
         @Schema(description = "Where the customer is now", required = true, example = "web")
         @NotBlank

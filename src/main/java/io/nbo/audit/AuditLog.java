@@ -2,12 +2,8 @@ package io.nbo.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.lettuce.core.Limit;
-import io.lettuce.core.Range;
-import io.lettuce.core.StreamMessage;
-import io.lettuce.core.XAddArgs;
 import io.nbo.config.NboConfig;
-import io.nbo.context.RedisConnection;
+import io.nbo.redis.RedisConnection;
 import io.nbo.rules.RuleSetRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import org.jboss.logging.Logger;
 
@@ -33,8 +28,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditLog {
 
-    /** The Redis stream, under one hash tag so it lives on one Redis Cluster slot. */
-    public static final String STREAM = "nbo:{audit}:log";
     public static final String PUBLISH = "ruleset.publish";
     public static final String ACTIVATE = "ruleset.activate";
     public static final String CUSTOMER_DELETE = "customer.delete";
@@ -49,15 +42,13 @@ public class AuditLog {
     public record Entry(String id, Instant at, String actor, String action, String target, String outcome) {
     }
 
-    private final RedisConnection redis;
+    private final AuditStore store;
     private final ObjectMapper json;
-    private final long maxEntries;
     private final Clock clock;
 
     public AuditLog(RedisConnection redis, ObjectMapper json, NboConfig config) {
-        this.redis = redis;
+        this.store = new AuditStore(redis, config.audit().maxEntries());
         this.json = json;
-        this.maxEntries = config.audit().maxEntries();
         this.clock = Clock.systemUTC();
     }
 
@@ -77,9 +68,7 @@ public class AuditLog {
             throw new IllegalStateException("an audit entry is plain text", e);
         }
         AUDIT.info(line);
-        String stored = line;
-        return redis.guarded(() -> redis.commands().xadd(STREAM, XAddArgs.Builder.maxlen(maxEntries).approximateTrimming(), Map.of("e", stored)))
-                .handle((id, error) -> {
+        return store.append(line).handle((id, error) -> {
                     if (error != null) {
                         LOG.warnf("audit entry not stored in Redis (it is in the nbo.audit log): %s", error.getMessage());
                     }
@@ -97,19 +86,18 @@ public class AuditLog {
 
     /** The newest entries first, at most {@code limit}. */
     public CompletionStage<List<Entry>> recent(int limit) {
-        return redis.guarded(() -> redis.commands().xrevrange(STREAM, Range.unbounded(), Limit.from(limit)))
-                .thenApply(messages -> {
-                    List<Entry> out = new ArrayList<>();
-                    for (StreamMessage<String, String> m : messages) {
-                        try {
-                            Line l = json.readValue(m.getBody().get("e"), Line.class);
-                            out.add(new Entry(m.getId(), Instant.parse(l.at()), l.actor(), l.action(), l.target(), l.outcome()));
-                        } catch (JsonProcessingException | RuntimeException e) {
-                            out.add(new Entry(m.getId(), null, null, null, null, "unreadable"));
-                        }
-                    }
-                    return out;
-                });
+        return store.newest(limit).thenApply(stored -> {
+            List<Entry> out = new ArrayList<>();
+            for (AuditStore.Stored s : stored) {
+                try {
+                    Line l = json.readValue(s.line(), Line.class);
+                    out.add(new Entry(s.id(), Instant.parse(l.at()), l.actor(), l.action(), l.target(), l.outcome()));
+                } catch (JsonProcessingException | RuntimeException e) {
+                    out.add(new Entry(s.id(), null, null, null, null, "unreadable"));
+                }
+            }
+            return out;
+        });
     }
 
     /** How a customer is named in the audit log: {@code customer sha256:HEX} of the id, never the id itself. */

@@ -10,7 +10,7 @@ final class CliLogging {
 
     // Strong references: java.util.logging keeps loggers weakly, and a collected logger forgets its level.
     private static final Logger ROOT = Logger.getLogger("");
-    private static final Logger CONNECTION = Logger.getLogger("io.nbo.context.RedisConnection");
+    private static final Logger CONNECTION = Logger.getLogger("io.nbo.redis.RedisConnection");
     private static final Logger CHANNEL = Logger.getLogger("io.lettuce.core.RedisChannelHandler");
 
     /** The system property naming java.util.logging's manager, and the one Quarkus' classpath expects there. */

@@ -1,10 +1,9 @@
 package io.nbo.cli;
 
-import io.lettuce.core.RedisException;
-import io.lettuce.core.api.StatefulConnection;
-import io.nbo.context.RedisConnection;
-import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.CustomerDataValidator;
+import io.nbo.context.CustomerImportRepository;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,14 +100,8 @@ final class ImportCommand implements Callable<Integer> {
         ImportReport report = new ImportReport();
         long start = System.nanoTime();
         long nextProgress = start + PROGRESS_NANOS;
-        StatefulConnection<String, String> connection;
-        try {
-            connection = redis.newConnection();
-        } catch (RedisException e) {
-            throw new UsageProblem("cannot open a connection to Redis at " + redis.safeAddress() + ": " + e.getMessage());
-        }
         String inputProblem = null;
-        try (PipelinedUpserter upserter = new PipelinedUpserter(connection, batch, Instant.now(), report, COMMAND_TIMEOUT)) {
+        try (CustomerImportRepository customers = importInto(redis, report)) {
             while (true) {
                 CustomerLine line;
                 try {
@@ -123,7 +116,7 @@ final class ImportCommand implements Callable<Integer> {
                     break;
                 }
                 if (line.isValid()) {
-                    upserter.add(line);
+                    customers.add(line.line(), line.id(), line.data());
                 } else {
                     report.failed(line.line(), line.describeProblems());
                 }
@@ -134,8 +127,8 @@ final class ImportCommand implements Callable<Integer> {
                     nextProgress = now + PROGRESS_NANOS;
                 }
             }
-            upserter.finish();
-        } catch (PipelinedUpserter.RedisLost e) {
+            customers.finish();
+        } catch (CustomerImportRepository.RedisLost e) {
             report.printSummary(out, Duration.ofNanos(System.nanoTime() - start));
             throw new UsageProblem(e.getMessage() + ". The import stopped; check Redis at " + redis.safeAddress()
                     + " and run it again (customers are replaced whole, so re-importing is safe).");
@@ -145,6 +138,14 @@ final class ImportCommand implements Callable<Integer> {
             throw new UsageProblem(inputProblem);
         }
         return report.failed() == 0 ? 0 : NboCommand.PARTIAL;
+    }
+
+    private CustomerImportRepository importInto(RedisConnection redis, ImportReport report) throws InterruptedException {
+        try {
+            return CustomerImportRepository.open(redis, batch, Instant.now(), report, COMMAND_TIMEOUT);
+        } catch (RedisUnavailableException e) {
+            throw new UsageProblem(e.getMessage());
+        }
     }
 
     private InputFormat inputFormat() {

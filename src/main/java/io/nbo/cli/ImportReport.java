@@ -1,5 +1,6 @@
 package io.nbo.cli;
 
+import io.nbo.context.CustomerImportRepository;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -7,7 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Counts what an import did and keeps the first rejected lines, for the progress line and the summary. */
-final class ImportReport {
+final class ImportReport implements CustomerImportRepository.Progress {
 
     static final int SHOWN_ERRORS = 50;
 
@@ -15,8 +16,14 @@ final class ImportReport {
     private long imported;
     private long failed;
 
-    void imported(long count) {
+    @Override
+    public void imported(long count) {
         imported += count;
+    }
+
+    @Override
+    public void refused(long line, String redisError) {
+        failed(line, "line " + line + ": redis: " + redisError);
     }
 
     /** A rejected line; only the first {@value #SHOWN_ERRORS} by line number are kept, the rest are counted. */

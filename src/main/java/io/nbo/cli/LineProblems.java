@@ -1,7 +1,7 @@
 package io.nbo.cli;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.context.KeySchema;
+import io.nbo.context.CustomerId;
 import io.nbo.model.CustomerData;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +24,8 @@ final class LineProblems {
     CustomerLine check(long line, String id, CustomerData raw, CustomerDataValidator validator) {
         if (id == null || id.isEmpty()) {
             add("id", "missing");
-        } else if (!KeySchema.CUSTOMER_ID.matcher(id).matches()) {
-            add("id", "must be 1-128 letters, digits or . _ : @ + - (got " + quote(id) + ")");
+        } else if (!CustomerId.isValid(id)) {
+            add("id", CustomerId.RULE + " (got " + quote(id) + ")");
         }
         CustomerDataValidator.Checked checked = validator.check(raw);
         for (Map.Entry<String, String> e : checked.errors().entrySet()) {

@@ -3,6 +3,10 @@ package io.nbo.context;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.nbo.model.CustomerData;
+import io.nbo.redis.KeySchema;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisScript;
+import io.nbo.redis.RedisUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -16,143 +20,11 @@ import java.util.concurrent.Executor;
  */
 public final class CustomerContextRepository {
 
-    // ARGV: recent events to read, contacts since (ms)
-    private static final RedisScript LOAD = new RedisScript("""
-            local recent = tonumber(ARGV[1])
-            return {
-              redis.call('HGETALL', KEYS[1]),
-              redis.call('HGETALL', KEYS[2]),
-              redis.call('HGETALL', KEYS[3]),
-              redis.call('GET', KEYS[4]) or '',
-              redis.call('LRANGE', KEYS[5], 0, recent - 1),
-              redis.call('ZRANGEBYSCORE', KEYS[6], ARGV[2], '+inf', 'WITHSCORES'),
-              redis.call('HGETALL', KEYS[8])
-            }
-            """, ScriptOutputType.MULTI);
-
-    // Replaces the context; contact history, applied event ids and the journey stay (they are the policies' memory).
-    private static final RedisScript UPSERT = new RedisScript("""
-            redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5])
-            local i = 1
-            for k = 1, 3 do
-              local n = tonumber(ARGV[i])
-              i = i + 1
-              if n > 0 then
-                redis.call('HSET', KEYS[k], unpack(ARGV, i, i + 2 * n - 1))
-              end
-              i = i + 2 * n
-            end
-            if ARGV[i] ~= '' then
-              redis.call('SET', KEYS[4], ARGV[i])
-            end
-            i = i + 1
-            local n = tonumber(ARGV[i])
-            i = i + 1
-            if n > 0 then
-              redis.call('RPUSH', KEYS[5], unpack(ARGV, i, i + n - 1))
-            end
-            return 1
-            """, ScriptOutputType.INTEGER);
-
-    // KEYS: contacts, journey, decision record, report counters of the day, the customer's decision index.
-    // ARGV: now, decision id, 'served'|'impression', pending hold ms, lookback ms, limit, record ttl s, version,
-    //       journey window ms, calling channel, report ttl s, candidate count, then per candidate:
-    //       offer, group, '1' if served only alone (the fallback) else '0', option count, then per option (a channel, best first): channel, check count,
-    //       (per, max, window ms, policy) per check, record JSON fragment.
-    // Returns per candidate: 'ok:K' (served on its K-th option); 'NAME|COUNT|PENDING', the cap its first option
-    // reached (every option reached one), how many contacts it counted and how many of them were pending servings;
-    // or '' (not needed).
-    private static final RedisScript COMMIT = new RedisScript("""
-            local now, did, mode, hold = tonumber(ARGV[1]), ARGV[2], ARGV[3], tonumber(ARGV[4])
-            local lookback, limit, ttl, version = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
-            local jwin, calling, reportTtl = tonumber(ARGV[9]), ARGV[10], tonumber(ARGV[11])
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - lookback))
-            local entries = redis.call('ZRANGEBYSCORE', KEYS[1], now - lookback, '+inf', 'WITHSCORES')
-            local counted = {}
-            for i = 1, #entries, 2 do
-              local kind, offer, ch = string.match(entries[i], '^([^|]*)|([^|]*)|([^|]*)|')
-              local at = tonumber(entries[i + 1])
-              if (mode == 'served' and kind == 'served') or (mode ~= 'served' and (kind == 'impression' or (kind == 'pending' and at > now - hold))) then
-                counted[#counted + 1] = {offer, ch, at, kind == 'pending'}
-              end
-            end
-            local kind = mode == 'served' and 'served' or 'pending'
-            local n, i = tonumber(ARGV[12]), 13
-            local chosen, groups, out, fragments = {}, {}, {}, {}
-            for c = 1, n do
-              local offer, group, alone, options = ARGV[i], ARGV[i + 1], ARGV[i + 2] == '1', tonumber(ARGV[i + 3])
-              i = i + 4
-              local wanted = #chosen < limit and not groups[group] and not (alone and #chosen > 0)
-              local firstReached, servedOn, servedCh, fragment = '', nil, nil, nil
-              for o = 1, options do
-                local ch, checks = ARGV[i], tonumber(ARGV[i + 1])
-                i = i + 2
-                local reached = ''
-                for k = 1, checks do
-                  local per, max, win, name = ARGV[i], tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2]), ARGV[i + 3]
-                  i = i + 4
-                  if wanted and not servedOn and reached == '' then
-                    local count, pending = 0, 0
-                    for _, e in ipairs(counted) do
-                      if e[3] > now - win and ((per == 'o' and e[1] == offer) or (per == 'c' and e[2] == ch)
-                          or (per == 'oc' and e[1] == offer and e[2] == ch)) then
-                        count = count + 1
-                        if e[4] then pending = pending + 1 end
-                      end
-                    end
-                    if count >= max then reached = name .. '|' .. count .. '|' .. pending end
-                  end
-                end
-                if wanted and not servedOn then
-                  if reached == '' then
-                    servedOn, servedCh, fragment = o, ch, ARGV[i]
-                  elseif o == 1 then
-                    firstReached = reached
-                  end
-                end
-                i = i + 1
-              end
-              if not wanted then
-                out[c] = ''
-              elseif not servedOn then
-                out[c] = firstReached
-              else
-                chosen[#chosen + 1] = offer
-                groups[group] = true
-                redis.call('ZADD', KEYS[1], now, kind .. '|' .. offer .. '|' .. servedCh .. '|' .. did)
-                counted[#counted + 1] = {offer, servedCh, now, kind == 'pending'}
-                fragments[#fragments + 1] = fragment
-                redis.call('HINCRBY', KEYS[4], offer .. '|' .. servedCh .. '|' .. version .. '|served', 1)
-                out[c] = 'ok:' .. servedOn
-              end
-            end
-            if #chosen > 0 then
-              redis.call('EXPIRE', KEYS[4], reportTtl)
-              if ttl > 0 then
-                redis.call('SET', KEYS[3], '{"v":"' .. version .. '","c":"' .. calling .. '","at":' .. now .. ',"o":['
-                  .. table.concat(fragments, ',') .. ']}', 'EX', ttl)
-                -- so an erasure finds the customer's records: ids of the records still alive, gone with the newest
-                redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', '(' .. (now - ttl * 1000))
-                redis.call('ZADD', KEYS[5], now, did)
-                redis.call('EXPIRE', KEYS[5], ttl)
-              end
-              local j = redis.call('HMGET', KEYS[2], 'offer', 'at')
-              if j[1] ~= chosen[1] or not j[2] or tonumber(j[2]) <= now - jwin then
-                redis.call('HSET', KEYS[2], 'offer', chosen[1], 'at', now, 'decision', did)
-              end
-            end
-            return out
-            """, ScriptOutputType.MULTI);
-
-    // KEYS: an offer's global count. ARGV: the cap. 1 when one more was taken, 0 when the cap is reached.
-    private static final RedisScript TAKE = new RedisScript("""
-            local taken = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if taken >= tonumber(ARGV[1]) then
-              return 0
-            end
-            redis.call('INCR', KEYS[1])
-            return 1
-            """, ScriptOutputType.INTEGER);
+    // In src/main/resources/redis/; each file's header names its KEYS and ARGV.
+    private static final RedisScript LOAD = RedisScript.of("customer-load", ScriptOutputType.MULTI);
+    private static final RedisScript UPSERT = RedisScript.of("customer-upsert", ScriptOutputType.INTEGER);
+    private static final RedisScript COMMIT = RedisScript.of("decision-commit", ScriptOutputType.MULTI);
+    private static final RedisScript TAKE = RedisScript.of("global-cap-take", ScriptOutputType.INTEGER);
 
     /** A cap the commit checks again: count per {@code o} (offer), {@code c} (channel) or {@code oc}; at most {@code max} in the window. */
     public record CapCheck(String per, int max, long windowMillis, String policy) {
@@ -214,6 +86,7 @@ public final class CustomerContextRepository {
     public CustomerContextRepository(RedisConnection redis, int recentLimit) {
         this.redis = redis;
         this.recentLimit = String.valueOf(recentLimit);
+        redis.preload(LOAD, UPSERT, COMMIT);
     }
 
     /**
@@ -275,8 +148,8 @@ public final class CustomerContextRepository {
         return guarded(() -> upsert(redis.commands(), customerId, data, updatedAt));
     }
 
-    /** The same, on given commands (a pipelining importer passes its own connection). */
-    public static CompletionStage<Void> upsert(RedisClusterAsyncCommands<String, String> commands, String customerId,
+    /** The same, on given commands ({@link CustomerImportRepository} passes its own connection). */
+    static CompletionStage<Void> upsert(RedisClusterAsyncCommands<String, String> commands, String customerId,
                                                CustomerData data, Instant updatedAt) {
         return UPSERT.<Long>run(commands, KeySchema.keys(customerId), CustomerCodec.upsertArgs(data, updatedAt))
                 .thenApply(ignored -> null);
@@ -284,11 +157,11 @@ public final class CustomerContextRepository {
 
     /**
      * Checks the caps of each candidate again against the stored contacts, in order, and serves the
-     * first {@code limit} that pass (one per group; one marked {@code alone} only when none before it did), each on the first of its channels whose caps pass,
-     * counting what this commit serves before it: records each as a contact, records the decision
-     * for attribution (and its id in the customer's decision index, for erasure), counts it in the
-     * day's report and moves the journey, all atomically, so
-     * concurrent decisions for one customer cannot serve past a cap.
+     * first {@code limit} that pass (one per group; one marked {@code alone} only when none before it
+     * did), each on the first of its channels whose caps pass, counting what this commit serves before
+     * it: records each as a contact, records the decision for attribution (and its id in the
+     * customer's decision index, for erasure), counts it in the day's report and moves the journey,
+     * all atomically, so concurrent decisions for one customer cannot serve past a cap.
      *
      * @return per candidate, what the commit did with it
      */
@@ -332,7 +205,7 @@ public final class CustomerContextRepository {
     }
 
     /** Loads the scripts into Redis ahead of use. */
-    public static CompletionStage<String> loadScripts(RedisClusterAsyncCommands<String, String> commands) {
+    static CompletionStage<String> loadScripts(RedisClusterAsyncCommands<String, String> commands) {
         return LOAD.load(commands).thenCompose(ignored -> UPSERT.load(commands)).thenCompose(ignored -> COMMIT.load(commands));
     }
 

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.ScriptOutputType;
 import io.nbo.context.CustomerExport.AppliedEvent;
 import io.nbo.context.CustomerExport.RecordedDecision;
+import io.nbo.redis.KeySchema;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisScript;
+import io.nbo.redis.RedisUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,102 +32,10 @@ public final class PersonalDataRepository {
     /** Stream entries one script call looks at: a page keeps Redis busy well under a millisecond. */
     static final int STREAM_PAGE = 500;
 
-    // The decision ids of the customer: KEYS[9] the decision index, KEYS[6] contacts (served and pending name their decision),
-    // KEYS[8] the journey. The last two also find decisions recorded before the index existed.
-    private static final String DECISION_IDS = """
-            local function decisionIds()
-              local ids, known = {}, {}
-              local function add(d)
-                if d and d ~= '' and not known[d] then
-                  known[d] = true
-                  ids[#ids + 1] = d
-                end
-              end
-              for _, d in ipairs(redis.call('ZRANGE', KEYS[9], 0, -1)) do add(d) end
-              for _, m in ipairs(redis.call('ZRANGE', KEYS[6], 0, -1)) do
-                local kind, ref = string.match(m, '^([^|]*)|[^|]*|[^|]*|(.*)$')
-                if kind == 'served' or kind == 'pending' then add(ref) end
-              end
-              add(redis.call('HGET', KEYS[8], 'decision'))
-              return ids
-            end
-            """;
-
-    // KEYS: KeySchema.personalKeys. ARGV: the partition's decision key prefix.
-    // Returns per key 1 (deleted) or 0 (absent), then the number of decision records deleted.
-    private static final RedisScript ERASE = new RedisScript(DECISION_IDS + """
-            local out, gone = {}, 0
-            for _, d in ipairs(decisionIds()) do
-              gone = gone + redis.call('DEL', ARGV[1] .. d)
-            end
-            for i = 1, #KEYS do
-              out[i] = redis.call('DEL', KEYS[i])
-            end
-            out[#KEYS + 1] = gone
-            return out
-            """, ScriptOutputType.MULTI);
-
-    // KEYS: KeySchema.personalKeys. ARGV: the partition's decision key prefix.
-    // Returns the load script's seven parts (everything: all recent events, all contacts), the applied ids with their
-    // times, the decision records as id, JSON pairs, and how many of the keys exist.
-    private static final RedisScript EXPORT = new RedisScript(DECISION_IDS + """
-            local records = {}
-            for _, d in ipairs(decisionIds()) do
-              local r = redis.call('GET', ARGV[1] .. d)
-              if r then
-                records[#records + 1] = d
-                records[#records + 1] = r
-              end
-            end
-            return {
-              redis.call('HGETALL', KEYS[1]),
-              redis.call('HGETALL', KEYS[2]),
-              redis.call('HGETALL', KEYS[3]),
-              redis.call('GET', KEYS[4]) or '',
-              redis.call('LRANGE', KEYS[5], 0, -1),
-              redis.call('ZRANGE', KEYS[6], 0, -1, 'WITHSCORES'),
-              redis.call('HGETALL', KEYS[8]),
-              redis.call('ZRANGE', KEYS[7], 0, -1, 'WITHSCORES'),
-              records,
-              redis.call('EXISTS', unpack(KEYS))
-            }
-            """, ScriptOutputType.MULTI);
-
-    // One page of the partition's stream. KEYS: the stream. ARGV: customer id, after (an entry id, exclusive; '' from
-    // the start), until (an entry id; '' the stream's last entry now, so a busy stream cannot keep the pass going),
-    // page size, 'erase' (delete the customer's entries) or 'export' (return them).
-    // Returns {next ('' when done), until, the customer's entries in the page (deleted when erasing), entries}.
-    private static final RedisScript STREAM = new RedisScript("""
-            local stream, id, after, untilId, count = KEYS[1], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-            if untilId == '' then
-              local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)
-              if #last == 0 then
-                return {'', '', 0, {}}
-              end
-              untilId = last[1][1]
-            end
-            local page = redis.call('XRANGE', stream, after == '' and '-' or '(' .. after, untilId, 'COUNT', count)
-            local ids, entries = {}, {}
-            for _, e in ipairs(page) do
-              local f = e[2]
-              for i = 1, #f, 2 do
-                if f[i] == 'customerId' then
-                  if f[i + 1] == id then
-                    ids[#ids + 1] = e[1]
-                    if ARGV[5] == 'export' then
-                      entries[#entries + 1] = e
-                    end
-                  end
-                  break
-                end
-              end
-            end
-            local n = #ids
-            if ARGV[5] == 'erase' and n > 0 then
-              n = redis.call('XDEL', stream, unpack(ids))
-            end
-            return {#page < count and '' or page[#page][1], untilId, n, entries}
-            """, ScriptOutputType.MULTI);
+    // In src/main/resources/redis/; each file's header names its KEYS and ARGV.
+    private static final RedisScript ERASE = RedisScript.of("customer-erase", ScriptOutputType.MULTI, "decision-ids");
+    private static final RedisScript EXPORT = RedisScript.of("customer-export", ScriptOutputType.MULTI, "decision-ids");
+    private static final RedisScript STREAM = RedisScript.of("customer-stream-page", ScriptOutputType.MULTI);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

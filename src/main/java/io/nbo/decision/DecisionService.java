@@ -3,13 +3,13 @@ package io.nbo.decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
-import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.StoredCustomer;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
+import io.nbo.redis.RedisUnavailableException;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetRegistry;
 import io.nbo.security.LogSafe;
@@ -68,13 +68,33 @@ public class DecisionService {
         long start = System.nanoTime();
         RuleSet ruleSet = rules.active();
         Instant now = clock.instant();
-        Instant historySince = ruleSet == null ? now : now.minus(ruleSet.policies().lookback());
-        return load(ask.customerId(), historySince, now, continueOn)
+        return load(ask.customerId(), historySince(ruleSet, now), now, continueOn)
                 .thenCompose(loaded -> decide(ask, ruleSet, loaded, now, continueOn))
                 .thenApply(decision -> {
                     record(decision, ask.channel(), start);
                     return decision;
                 });
+    }
+
+    /**
+     * A decision's read of the customer's context, and nothing after it (no rules, policies or commit): the
+     * same call, with the contact history the active policies look back on. For {@code /bench/floor}.
+     */
+    public CompletionStage<StoredCustomer> readContext(String customerId, Executor continueOn) {
+        Instant now = clock.instant();
+        return read(customerId, historySince(rules.active(), now), continueOn);
+    }
+
+    private static Instant historySince(RuleSet ruleSet, Instant now) {
+        return ruleSet == null ? now : now.minus(ruleSet.policies().lookback());
+    }
+
+    private CompletionStage<StoredCustomer> read(String customerId, Instant historySince, Executor continueOn) {
+        try {
+            return customers.loadForDecision(customerId, historySince, continueOn);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /** The customer and their journey, or why we decide without them. */
@@ -86,13 +106,7 @@ public class DecisionService {
             return CompletableFuture.completedFuture(new Loaded(Customer.unknown(null, now), null,
                     new Notice(Reason.ANONYMOUS, "no customer id: decided on the request context alone"), false));
         }
-        CompletionStage<StoredCustomer> read;
-        try {
-            read = customers.loadForDecision(customerId, historySince, continueOn);
-        } catch (RuntimeException e) {
-            read = CompletableFuture.failedFuture(e);
-        }
-        return read.handle((stored, error) -> {
+        return read(customerId, historySince, continueOn).handle((stored, error) -> {
             if (error != null) {
                 LOG.warnf("customer context unavailable, deciding without it: %s", logSafe(error));
                 return new Loaded(Customer.unknown(customerId, now), null,

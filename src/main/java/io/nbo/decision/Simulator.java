@@ -1,10 +1,10 @@
 package io.nbo.decision;
 
 import io.nbo.context.CustomerContextRepository;
-import io.nbo.context.RedisUnavailableException;
 import io.nbo.context.StoredCustomer;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
+import io.nbo.redis.RedisUnavailableException;
 import io.nbo.rules.RuleSet;
 import java.time.Instant;
 import java.util.ArrayList;

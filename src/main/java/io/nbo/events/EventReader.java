@@ -1,7 +1,7 @@
 package io.nbo.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.nbo.context.KeySchema;
+import io.nbo.context.CustomerId;
 import io.nbo.context.ProfileValues;
 import io.nbo.events.InvalidEventsException.Problem;
 import io.nbo.model.Channel;
@@ -43,7 +43,7 @@ public final class EventReader {
     private static final Set<String> FIELDS = Set.of("eventId", "type", "customerId", "timestamp", "decisionId", "offerId",
             "channel", "amount", "attributes");
     private static final String KNOWN_FIELDS = String.join(", ", FIELDS.stream().sorted().toList());
-    private static final String ID_RULE = "must be 1-128 letters, digits or . _ : @ + -";
+    private static final String ID_RULE = CustomerId.RULE;
 
     /** What was read: the events when all are valid; else the problems, and the type of each invalid event (for metrics). */
     public record Read(List<CustomerEvent> events, List<Problem> problems, List<EventType> invalid) {
@@ -95,16 +95,16 @@ public final class EventReader {
                 c.problem("/" + escape(name), "unknown field; known fields: " + KNOWN_FIELDS);
             }
         }
-        String eventId = c.text("eventId", true, KeySchema.CUSTOMER_ID, ID_RULE);
+        String eventId = c.text("eventId", true, CustomerId.PATTERN, ID_RULE);
         String type = c.text("type", true, null, null);
         EventType kind = type == null ? null : EventType.of(type);
         if (type != null && kind == null) {
             c.problem("/type", "unknown type \"" + type + "\"; one of " + EventType.ids()
                     + ", or custom behaviour: lowercase letters, digits and '_', at most 32");
         }
-        String customerId = c.text("customerId", true, KeySchema.CUSTOMER_ID, ID_RULE);
+        String customerId = c.text("customerId", true, CustomerId.PATTERN, ID_RULE);
         Instant timestamp = c.instant("timestamp", now, times);
-        String decisionId = c.text("decisionId", false, KeySchema.CUSTOMER_ID, ID_RULE);
+        String decisionId = c.text("decisionId", false, CustomerId.PATTERN, ID_RULE);
         String offerId = c.text("offerId", false, OFFER_ID, "must be 1-64 lowercase letters, digits, '-' or '_', as in the catalog");
         String channel = c.text("channel", false, null, null);
         if (channel != null && Channel.fromId(channel).isEmpty()) {

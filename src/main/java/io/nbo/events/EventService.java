@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.config.NboConfig;
-import io.nbo.context.KeySchema;
-import io.nbo.context.RedisConnection;
-import io.nbo.context.RedisUnavailableException;
 import io.nbo.events.InvalidEventsException.Problem;
 import io.nbo.health.NboMetrics;
+import io.nbo.redis.KeySchema;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -57,7 +57,7 @@ public class EventService {
      * Checks and applies the events of a request body (one event or an array). Fails with
      * {@link InvalidEventsException} when any is invalid (nothing stored), with
      * {@link EventsNotStoredException} when Redis failed some (retry the whole batch), or with
-     * {@link io.nbo.context.RedisUnavailableException} when none could be tried.
+     * {@link io.nbo.redis.RedisUnavailableException} when none could be tried.
      *
      * @param continueOn where to build the answer (the caller's event loop), off Lettuce's I/O threads
      */

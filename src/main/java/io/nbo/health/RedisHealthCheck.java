@@ -1,7 +1,7 @@
 package io.nbo.health;
 
 import io.nbo.config.NboConfig;
-import io.nbo.context.RedisConnection;
+import io.nbo.redis.RedisConnection;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

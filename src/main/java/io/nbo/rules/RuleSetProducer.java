@@ -1,7 +1,7 @@
 package io.nbo.rules;
 
-import io.nbo.context.RedisConnection;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.redis.RedisConnection;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import jakarta.validation.Validator;

@@ -3,8 +3,9 @@ package io.nbo.rules;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
-import io.nbo.context.RedisConnection;
-import io.nbo.context.RedisUnavailableException;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisScript;
+import io.nbo.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,33 +58,9 @@ public final class RuleSetStore {
     private static final long PREPARED_TTL_SECONDS = 86_400;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-    // KEYS: version hash, versions. ARGV: version, createdAt ms, author, message, file count, name, text, ...
-    private static final String STORE = """
-            if redis.call('EXISTS', KEYS[1]) == 1 then
-              return 0
-            end
-            redis.call('HSET', KEYS[1], 'version', ARGV[1], 'createdAt', ARGV[2], 'author', ARGV[3], 'message', ARGV[4])
-            local n = tonumber(ARGV[5])
-            for i = 0, n - 1 do
-              redis.call('HSET', KEYS[1], 'file:' .. ARGV[6 + 2 * i], ARGV[7 + 2 * i])
-            end
-            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
-            return 1
-            """;
-
-    // KEYS: version hash, active, history. ARGV: version, at ms, author, message, channel
-    private static final String ACTIVATE = """
-            if redis.call('EXISTS', KEYS[1]) == 0 then
-              return false
-            end
-            local previous = redis.call('GET', KEYS[2]) or ''
-            redis.call('SET', KEYS[2], ARGV[1])
-            redis.call('LPUSH', KEYS[3], cjson.encode({version = ARGV[1], at = tonumber(ARGV[2]), author = ARGV[3],
-              message = ARGV[4], previous = previous}))
-            redis.call('LTRIM', KEYS[3], 0, 999)
-            redis.call('PUBLISH', ARGV[5], ARGV[1])
-            return previous
-            """;
+    // In src/main/resources/redis/; each file's header names its KEYS and ARGV.
+    private static final RedisScript STORE = RedisScript.of("ruleset-store", ScriptOutputType.INTEGER);
+    private static final RedisScript ACTIVATE = RedisScript.of("ruleset-activate", ScriptOutputType.VALUE);
 
     /** A stored version: who published it first, when, why, and its files. */
     public record StoredVersion(String version, Instant createdAt, String author, String message, Map<String, String> files) {
@@ -102,6 +79,7 @@ public final class RuleSetStore {
 
     public RuleSetStore(RedisConnection redis) {
         this.redis = redis;
+        redis.preload(STORE, ACTIVATE);
     }
 
     private static String key(String version) {
@@ -155,8 +133,8 @@ public final class RuleSetStore {
             args.add(name);
             args.add(text);
         });
-        Long stored = await(() -> redis.commands().eval(STORE, ScriptOutputType.INTEGER, new String[] {key(version), VERSIONS},
-                args.toArray(String[]::new)));
+        Long stored = await(() -> STORE.<Long>run(redis.commands(), new String[] {key(version), VERSIONS},
+                args.toArray(String[]::new)).toCompletableFuture());
         return stored != null && stored == 1;
     }
 
@@ -214,9 +192,8 @@ public final class RuleSetStore {
      * @return the previously active version, or empty when the version does not exist
      */
     public Optional<String> activate(String version, String author, String message, Instant at) {
-        String previous = await(() -> redis.commands().eval(ACTIVATE, ScriptOutputType.VALUE,
-                new String[] {key(version), ACTIVE, HISTORY},
-                version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL));
+        String previous = await(() -> ACTIVATE.<String>run(redis.commands(), new String[] {key(version), ACTIVE, HISTORY},
+                version, String.valueOf(at.toEpochMilli()), author, message, CHANNEL).toCompletableFuture());
         return Optional.ofNullable(previous);
     }
 

@@ -146,12 +146,12 @@ class DecisionResourceTest {
     @Test
     void storedNullsWrittenBeforeTheyWereRefusedCannotFailADecision() throws Exception {
         // what PUT stored before it refused nulls: a null recent event, a null cart item and an item with a null name
-        String[] keys = io.nbo.context.KeySchema.keys("t-legacy-nulls");
+        String[] keys = io.nbo.redis.KeySchema.keys("t-legacy-nulls");
         try (io.nbo.testing.RedisProbe probe = io.nbo.testing.RedisProbe.ofApp()) {
-            probe.redis().hset(keys[io.nbo.context.KeySchema.PROFILE], Map.of("tier", "s:gold", "@updatedAt", "t:2026-11-01T00:00:00Z"));
-            probe.redis().set(keys[io.nbo.context.KeySchema.CART],
+            probe.redis().hset(keys[io.nbo.redis.KeySchema.PROFILE], Map.of("tier", "s:gold", "@updatedAt", "t:2026-11-01T00:00:00Z"));
+            probe.redis().set(keys[io.nbo.redis.KeySchema.CART],
                     "{\"items\":[null,{\"sku\":\"SH-1\",\"name\":null,\"category\":null,\"price\":80.0,\"quantity\":1}],\"updatedAt\":null}");
-            probe.redis().rpush(keys[io.nbo.context.KeySchema.RECENT], "null",
+            probe.redis().rpush(keys[io.nbo.redis.KeySchema.RECENT], "null",
                     "{\"type\":\"search\",\"at\":\"2026-11-23T10:00:00Z\",\"attributes\":{}}");
         }
 

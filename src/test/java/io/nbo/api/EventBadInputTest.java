@@ -4,7 +4,7 @@ import static io.nbo.testing.Events.event;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.context.KeySchema;
+import io.nbo.redis.KeySchema;
 import io.nbo.testing.Events;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServerResource;

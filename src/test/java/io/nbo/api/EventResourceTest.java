@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;
-import io.nbo.context.KeySchema;
+import io.nbo.redis.KeySchema;
 import io.nbo.testing.Customers;
 import io.nbo.testing.Events;
 import io.nbo.testing.RedisProbe;

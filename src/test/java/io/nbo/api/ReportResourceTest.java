@@ -5,7 +5,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.nbo.context.KeySchema;
+import io.nbo.redis.KeySchema;
 import io.nbo.testing.Customers;
 import io.nbo.testing.Events;
 import io.nbo.testing.RedisProbe;

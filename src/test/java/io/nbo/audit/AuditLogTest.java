@@ -94,8 +94,8 @@ class AuditLogTest {
             assertThat(logs.of("nbo.audit")).hasSize(2).allSatisfy(line -> assertThat(line).contains(pseudonym).doesNotContain(id));
         }
         try (RedisProbe probe = RedisProbe.ofApp()) {
-            assertThat(probe.redis().type(AuditLog.STREAM)).isEqualTo("stream");
-            assertThat(probe.redis().xrange(AuditLog.STREAM, io.lettuce.core.Range.unbounded()))
+            assertThat(probe.redis().type(AuditStore.STREAM)).isEqualTo("stream");
+            assertThat(probe.redis().xrange(AuditStore.STREAM, io.lettuce.core.Range.unbounded()))
                     .allSatisfy(m -> assertThat(m.getBody().get("e")).doesNotContain(id));
         }
     }

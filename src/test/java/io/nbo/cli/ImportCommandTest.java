@@ -3,11 +3,11 @@ package io.nbo.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.CustomerContextRepository;
-import io.nbo.context.RedisConnection;
 import io.nbo.context.StoredCustomer;
 import io.nbo.model.CartItem;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
+import io.nbo.redis.RedisConnection;
 import io.nbo.testing.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;

@@ -7,6 +7,10 @@ import io.nbo.model.Cart;
 import io.nbo.model.CartItem;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
+import io.nbo.redis.KeySchema;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisUnavailableException;
+import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,7 +60,7 @@ class CustomerContextRepositoryTest {
         repository.upsert("c-busy", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
         try (RedisConnection decisions = RedisConnection.open(server.url(), Duration.ofMillis(250), null)) {
             CustomerContextRepository customers = new CustomerContextRepository(decisions, 2);
-            java.util.concurrent.CompletableFuture<Object> busy = RedisConnectionTest.busyFor(server, 700);
+            java.util.concurrent.CompletableFuture<Object> busy = RedisProbe.busyFor(server, 700);
 
             var forADecision = customers.load("c-busy").toCompletableFuture();
             var forASimulation = customers.loadPatiently("c-busy", Duration.ofSeconds(5)).toCompletableFuture();

@@ -2,7 +2,7 @@ package io.nbo.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.context.KeySchema;
+import io.nbo.redis.KeySchema;
 import io.nbo.testing.Api;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServerResource;

@@ -2,10 +2,10 @@ package io.nbo.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.context.RedisUnavailableException;
 import io.nbo.decision.SimulationJobs.Job;
 import io.nbo.decision.SimulationJobs.State;
 import io.nbo.model.Channel;
+import io.nbo.redis.RedisUnavailableException;
 import io.nbo.testing.HeldRunner;
 import java.time.Clock;
 import java.time.Duration;

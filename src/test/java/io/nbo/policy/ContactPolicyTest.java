@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nbo.context.KeySchema;
-import io.nbo.context.RedisConnection;
+import io.nbo.redis.KeySchema;
+import io.nbo.redis.RedisConnection;
 import io.nbo.testing.CouponRules;
 import io.nbo.testing.Customers;
 import io.nbo.testing.RedisServerResource;

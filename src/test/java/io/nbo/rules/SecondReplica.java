@@ -3,8 +3,8 @@ package io.nbo.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nbo.context.RedisConnection;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.redis.RedisConnection;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nbo.context.RedisConnection;
 import io.nbo.health.NboMetrics;
 import io.nbo.model.Customer;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Request;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.redis.RedisConnection;
 import io.nbo.testing.RedisServer;
 import java.nio.file.Files;
 import java.time.Clock;

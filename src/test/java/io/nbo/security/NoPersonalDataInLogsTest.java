@@ -3,7 +3,7 @@ package io.nbo.security;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.context.KeySchema;
+import io.nbo.redis.KeySchema;
 import io.nbo.testing.AccessControlOn;
 import io.nbo.testing.CapturedLogs;
 import io.nbo.testing.Customers;

@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 /** Redis cannot be reached right now; the caller degrades instead of failing. */
 public final class RedisUnavailableException extends RuntimeException {

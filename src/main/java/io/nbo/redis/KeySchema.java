@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -154,10 +154,10 @@ public final class KeySchema {
     }
 
     /** The pattern of every customer's profile key, for SCAN. */
-    static final String PROFILE_PATTERN = "nbo:{p:*}:c:*:profile";
+    public static final String PROFILE_PATTERN = "nbo:{p:*}:c:*:profile";
 
     /** The customer id in a profile key found by {@link #PROFILE_PATTERN}. */
-    static String idOfProfileKey(String key) {
+    public static String idOfProfileKey(String key) {
         return key.substring("nbo:{p:0000}:c:".length(), key.length() - ":profile".length());
     }
 }

@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
@@ -16,6 +16,9 @@ import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import io.lettuce.core.protocol.RedisCommand;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,10 +30,11 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A Lua script run by its SHA1 (EVALSHA), loaded again when the server does not know it (e.g. after
- * a Redis restart, or on a cluster master that joined later): one round trip in the usual case. On
- * a Redis Cluster a call goes to the master of its first key's slot, so every key of one call must
- * share a hash tag.
+ * A Lua script from {@code src/main/resources/redis/NAME.lua} (whose header names its KEYS and ARGV),
+ * run by its SHA1 (EVALSHA), loaded again when the server does not know it (e.g. after a Redis
+ * restart, or on a cluster master that joined later): one round trip in the usual case. On a Redis
+ * Cluster a call goes to the master of its first key's slot, so every key of one call must share a
+ * hash tag.
  */
 public final class RedisScript {
 
@@ -41,7 +45,33 @@ public final class RedisScript {
     private final ScriptOutputType output;
     private final AtomicLong loadedAt = new AtomicLong(System.nanoTime() - RELOAD_EVERY_NANOS - 1);
 
-    public RedisScript(String text, ScriptOutputType output) {
+    /**
+     * The script {@code redis/NAME.lua} on the classpath, after the files it builds on ({@code uses}, e.g. one
+     * that defines a function), joined in order.
+     *
+     * @throws IllegalStateException when a file is missing, so a repository fails as it is first loaded
+     */
+    public static RedisScript of(String name, ScriptOutputType output, String... uses) {
+        StringBuilder text = new StringBuilder();
+        for (String file : uses) {
+            text.append(resource(file));
+        }
+        return new RedisScript(text.append(resource(name)).toString(), output);
+    }
+
+    private static String resource(String name) {
+        String path = "/redis/" + name + ".lua";
+        try (InputStream in = RedisScript.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("no Redis script " + path + " on the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the Redis script " + path, e);
+        }
+    }
+
+    private RedisScript(String text, ScriptOutputType output) {
         this.text = text;
         this.output = output;
         try {

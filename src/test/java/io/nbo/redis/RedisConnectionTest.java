@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,32 +20,12 @@ import org.junit.jupiter.api.Test;
 /** How {@code nbo.redis.url} names one server or a cluster's seed nodes, and how connecting and waiting are bounded. */
 class RedisConnectionTest {
 
-    /** Keeps Redis busy (so it answers nobody) for ARGV[1] microseconds. */
-    static final String BUSY = """
-            local t = redis.call('TIME')
-            local from = t[1] * 1000000 + t[2]
-            repeat t = redis.call('TIME') until t[1] * 1000000 + t[2] - from > tonumber(ARGV[1])
-            return 1
-            """;
-
-    /** Makes {@code server} busy for {@code ms} from another connection; returns when it has started. */
-    static CompletableFuture<Object> busyFor(RedisServer server, long ms) throws InterruptedException {
-        RedisProbe probe = RedisProbe.of(server);
-        CompletableFuture<Object> busy = CompletableFuture.supplyAsync(() -> {
-            try (probe) {
-                return probe.redis().eval(BUSY, ScriptOutputType.INTEGER, new String[0], String.valueOf(ms * 1000));
-            }
-        });
-        Thread.sleep(100);
-        return busy;
-    }
-
     @Test
     void aFirstConnectionSlowerThanTheCommandTimeoutIsMadeAtOnceAndNotReportedAsUnreachable() throws Exception {
         try (RedisServer server = RedisServer.start(); CapturedLogs logs = CapturedLogs.start()) {
             // A handshake that takes 700 ms, as the first connection of a cold JVM on a busy machine can:
             // Redis is there and answers, later than a decision's 250 ms.
-            CompletableFuture<Object> busy = busyFor(server, 700);
+            CompletableFuture<Object> busy = RedisProbe.busyFor(server, 700);
             try (RedisConnection redis = RedisConnection.open(server.url(), Duration.ofMillis(250), null)) {
                 assertThat(redis.isConnected()).as("connected on the first try").isTrue();
                 assertThat(logs.lines()).noneMatch(l -> l.level().intValue() >= Level.WARNING.intValue()
@@ -53,7 +33,7 @@ class RedisConnectionTest {
                 busy.get(5, TimeUnit.SECONDS);
 
                 // Commands keep the command timeout, unless sent patiently (start-up, the scheduler, publishes).
-                CompletableFuture<Object> again = busyFor(server, 700);
+                CompletableFuture<Object> again = RedisProbe.busyFor(server, 700);
                 assertThatThrownBy(() -> redis.commands().get("k").get(5, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RedisCommandTimeoutException.class);
                 assertThat(redis.patiently(Duration.ofSeconds(5), () -> redis.commands().set("k", "v")).get(5, TimeUnit.SECONDS))

@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;

@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;

@@ -1,13 +1,12 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.config.NboConfig;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import jakarta.validation.Validator;
 
-/** Wires the Redis connection and the customer repositories into the application. */
+/** Wires the one Redis connection, behind its circuit breaker, into the application. */
 public class RedisProducer {
 
     @Produces
@@ -24,23 +23,5 @@ public class RedisProducer {
 
     void close(@Disposes RedisConnection connection) {
         connection.close();
-    }
-
-    @Produces
-    @Singleton
-    CustomerContextRepository repository(RedisConnection connection, NboConfig config) {
-        return new CustomerContextRepository(connection, config.decision().recentEvents());
-    }
-
-    @Produces
-    @Singleton
-    PersonalDataRepository personalData(RedisConnection connection) {
-        return new PersonalDataRepository(connection);
-    }
-
-    @Produces
-    @Singleton
-    CustomerDataValidator validator(Validator validator) {
-        return new CustomerDataValidator(validator);
     }
 }

@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
@@ -65,6 +65,8 @@ public final class RedisConnection implements AutoCloseable {
     private volatile RedisBreaker breaker;
     // Scripts (by SHA1) allowed longer than the command timeout: each call of a large batch waits behind the rest.
     private final java.util.Map<String, Long> longer = new java.util.concurrent.ConcurrentHashMap<>();
+    // Scripts loaded as the connection comes up (and at once when it is up already).
+    private final java.util.Set<RedisScript> preloaded = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private RedisConnection(List<RedisURI> uris, boolean cluster, Duration timeout, MeterRegistry registry) {
         this.uris = uris;
@@ -178,7 +180,7 @@ public final class RedisConnection implements AutoCloseable {
             commands = async;
             connection = c;
             // On a cluster, SCRIPT LOAD goes to every master; a master that joins later gets a script on its first NOSCRIPT.
-            CustomerContextRepository.loadScripts(async);
+            preloaded.forEach(script -> script.load(async));
             LOG.info(() -> "connected to Redis at " + safeAddress());
             retry.shutdown();
         } catch (RuntimeException e) {
@@ -295,6 +297,25 @@ public final class RedisConnection implements AutoCloseable {
      */
     public void allowLonger(RedisScript script, Duration timeout) {
         longer.put(script.sha(), timeout.toNanos());
+    }
+
+    /**
+     * Loads scripts into Redis ahead of their first call, so it does not pay for the fallback: at once
+     * when connected, else as soon as the connection comes up.
+     */
+    public void preload(RedisScript... scripts) {
+        preloaded.addAll(List.of(scripts));
+        RedisClusterAsyncCommands<String, String> c = commands;
+        if (c != null) {
+            try {
+                for (RedisScript script : scripts) {
+                    script.load(c);
+                }
+            } catch (RuntimeException e) {
+                // Not loaded now: the first call loads it.
+                LOG.log(Level.FINE, "scripts not preloaded", e);
+            }
+        }
     }
 
     /**

@@ -1,10 +1,12 @@
-package io.nbo.cli;
+package io.nbo.context;
 
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.nbo.context.CustomerContextRepository;
-import io.nbo.context.RedisConnection;
+import io.nbo.model.CustomerData;
+import io.nbo.redis.RedisConnection;
+import io.nbo.redis.RedisUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -17,11 +19,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Writes customers over one dedicated connection with auto-flush off: commands go out a batch at a
- * time, and at most {@value #WINDOW} batches wait for replies, so memory stays bounded however large
- * the file while Redis always has the next batch to work on.
+ * Writes an import's customers, each replaced whole as {@link CustomerContextRepository#upsert} does, over one
+ * dedicated connection with auto-flush off: commands go out a batch at a time, and at most {@value #WINDOW}
+ * batches wait for replies, so memory stays bounded however large the file while Redis always has the next
+ * batch to work on.
  */
-final class PipelinedUpserter implements AutoCloseable {
+public final class CustomerImportRepository implements AutoCloseable {
+
+    /** What became of the customers written, batch by batch. */
+    public interface Progress {
+
+        /** {@code count} more customers are stored. */
+        void imported(long count);
+
+        /** Redis refused the customer of input line {@code line} (e.g. a Lua error); the import goes on. */
+        void refused(long line, String redisError);
+    }
 
     static final int WINDOW = 2;
     private static final long POLL_MILLIS = 100;
@@ -30,37 +43,59 @@ final class PipelinedUpserter implements AutoCloseable {
     private final RedisClusterAsyncCommands<String, String> commands;
     private final int batchSize;
     private final Instant updatedAt;
-    private final ImportReport report;
+    private final Progress progress;
     private final Duration patience;
     private final ArrayDeque<Batch> inFlight = new ArrayDeque<>(WINDOW + 1);
     private Batch current;
 
-    /**
-     * @param patience how long to wait for one batch's replies before declaring Redis lost
-     */
-    PipelinedUpserter(StatefulConnection<String, String> connection, int batchSize, Instant updatedAt,
-                      ImportReport report, Duration patience) throws InterruptedException {
+    private CustomerImportRepository(StatefulConnection<String, String> connection, int batchSize, Instant updatedAt,
+                                     Progress progress, Duration patience) throws InterruptedException {
         this.connection = connection;
         this.commands = RedisConnection.commandsOf(connection);
         this.batchSize = batchSize;
         this.updatedAt = updatedAt;
-        this.report = report;
+        this.progress = progress;
         this.patience = patience;
         this.current = new Batch(batchSize);
         try {
             // Loaded up front, so no EVALSHA of the first batch falls back to sending the script text.
             CustomerContextRepository.loadScripts(commands).toCompletableFuture().get(patience.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
+            connection.close();
             throw new RedisLost("could not load the import script into Redis: " + cause(e), e);
         }
         connection.setAutoFlushCommands(false);
     }
 
-    /** Queues one valid customer; sends the batch when it is full, waiting while two batches are unanswered. */
-    void add(CustomerLine line) throws InterruptedException {
-        CompletableFuture<Void> done = CustomerContextRepository.upsert(commands, line.id(), line.data(), updatedAt)
+    /**
+     * Opens the import's own connection to {@code redis} and loads the script.
+     *
+     * @param updatedAt what every customer's {@code updatedAt} becomes
+     * @param patience  how long to wait for one batch's replies before declaring Redis lost
+     * @throws RedisUnavailableException when no connection can be opened
+     * @throws RedisLost                 when the script cannot be loaded
+     */
+    public static CustomerImportRepository open(RedisConnection redis, int batchSize, Instant updatedAt, Progress progress,
+                                                Duration patience) throws InterruptedException {
+        StatefulConnection<String, String> connection;
+        try {
+            connection = redis.newConnection();
+        } catch (RedisException e) {
+            throw new RedisUnavailableException("cannot open a connection to Redis at " + redis.safeAddress() + ": " + e.getMessage());
+        }
+        return new CustomerImportRepository(connection, batchSize, updatedAt, progress, patience);
+    }
+
+    /**
+     * Queues one valid customer, read from input line {@code line}; sends the batch when it is full, waiting
+     * while two batches are unanswered.
+     *
+     * @throws RedisLost when Redis stops answering or fails for every customer
+     */
+    public void add(long line, String customerId, CustomerData data) throws InterruptedException {
+        CompletableFuture<Void> done = CustomerContextRepository.upsert(commands, customerId, data, updatedAt)
                 .toCompletableFuture();
-        current.add(line.line(), done);
+        current.add(line, done);
         if (current.size == batchSize) {
             send();
             while (inFlight.size() >= WINDOW) {
@@ -70,7 +105,7 @@ final class PipelinedUpserter implements AutoCloseable {
     }
 
     /** Sends what is left and waits for every reply. */
-    void finish() throws InterruptedException {
+    public void finish() throws InterruptedException {
         if (current.size > 0) {
             send();
         }
@@ -112,12 +147,12 @@ final class PipelinedUpserter implements AutoCloseable {
             } else if (error instanceof RedisCommandExecutionException && String.valueOf(error.getMessage()).startsWith("ERR")) {
                 // "ERR ..." is about this customer's command (e.g. a Lua error); anything else (OOM, READONLY,
                 // NOAUTH, a timeout, a closed connection) is about the server and would fail every line after it.
-                report.failed(batch.lines[i], "line " + batch.lines[i] + ": redis: " + error.getMessage());
+                progress.refused(batch.lines[i], error.getMessage());
             } else if (fatal == null) {
                 fatal = error;
             }
         }
-        report.imported(ok);
+        progress.imported(ok);
         if (fatal != null) {
             throw new RedisLost("Redis failed: " + fatal.getMessage(), fatal);
         }
@@ -147,8 +182,8 @@ final class PipelinedUpserter implements AutoCloseable {
         connection.close();
     }
 
-    /** Redis went away or refused all writes: the import stops (exit code 2). */
-    static final class RedisLost extends RuntimeException {
+    /** Redis went away or refused all writes: the import stops. */
+    public static final class RedisLost extends RuntimeException {
         RedisLost(String message, Throwable cause) {
             super(message, cause);
         }

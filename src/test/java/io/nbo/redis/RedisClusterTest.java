@@ -1,4 +1,4 @@
-package io.nbo.context;
+package io.nbo.redis;
 
 import static io.nbo.testing.Api.decide;
 import static io.nbo.testing.Api.store;
