@@ -1,12 +1,12 @@
 package io.nbo.api;
 
 import io.nbo.api.Problem.FieldError;
-import io.nbo.decision.SimulationJobs;
-import io.nbo.decision.SimulationJobs.Job;
 import io.nbo.model.Channel;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetRegistry;
 import io.nbo.security.Roles;
+import io.nbo.simulation.SimulationJobs;
+import io.nbo.simulation.SimulationJobs.Job;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;

@@ -93,7 +93,7 @@ public final class DecisionEngine {
         return decide(ruleSet, customer, request, calling, limit, now, null);
     }
 
-    java.time.Duration budget() {
+    public java.time.Duration budget() {
         return budget;
     }
 

@@ -12,6 +12,7 @@ import io.nbo.model.Request;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
+import io.nbo.simulation.ScenarioRunner;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

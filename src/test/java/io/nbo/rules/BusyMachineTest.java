@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.decision.DecisionEngine;
-import io.nbo.decision.ScenarioRunner;
 import io.nbo.model.Channel;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.simulation.ScenarioRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
