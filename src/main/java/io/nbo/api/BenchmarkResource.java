@@ -4,8 +4,8 @@ import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.StoredCustomer;
 import io.nbo.model.Channel;
+import io.nbo.rules.ActiveRuleSet;
 import io.nbo.rules.RuleSet;
-import io.nbo.rules.RuleSetRegistry;
 import io.nbo.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -39,10 +39,10 @@ public class BenchmarkResource {
     }
 
     private final CustomerContextRepository customers;
-    private final RuleSetRegistry rules;
+    private final ActiveRuleSet rules;
     private final boolean enabled;
 
-    public BenchmarkResource(CustomerContextRepository customers, RuleSetRegistry rules, NboConfig config) {
+    public BenchmarkResource(CustomerContextRepository customers, ActiveRuleSet rules, NboConfig config) {
         this.customers = customers;
         this.rules = rules;
         this.enabled = config.benchmark().floorEnabled();
@@ -69,7 +69,7 @@ public class BenchmarkResource {
             return Uni.createFrom().item(new FloorAnswer(null, false, channel.id(), false));
         }
         // The same read as a decision's, contact history since the active policies' lookback included.
-        RuleSet active = rules.active();
+        RuleSet active = rules.current();
         Instant now = Instant.now();
         Instant since = active == null ? now : now.minus(active.policies().lookback());
         CompletionStage<StoredCustomer> read;
