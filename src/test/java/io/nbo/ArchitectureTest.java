@@ -1,14 +1,21 @@
 package io.nbo;
 
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
-/** Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit}. */
+/**
+ * Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit};
+ * simulation -> decision; health -> rules. ArchUnit reads bytecode, where javac has inlined the constants one class
+ * takes from another: {@link SourceDependenciesTest} checks the same directions on the source.
+ */
 @AnalyzeClasses(packages = "io.nbo", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
@@ -31,4 +38,22 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule storageStaysBehindTheRepository = noClasses().that().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.security..")
             .should().dependOnClassesThat().resideInAPackage("io.lettuce..");
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheHealthChecks = noClasses().that().resideOutsideOfPackages("io.nbo.health..")
+            .should().dependOnClassesThat().resideInAPackage("io.nbo.health..");
+
+    @ArchTest
+    static final ArchRule theRequestPathKnowsNoSimulation = noClasses().that().resideInAPackage("io.nbo.decision..")
+            .should().dependOnClassesThat().resideInAPackage("io.nbo.simulation..");
+
+    @ArchTest
+    static final ArchRule rulesKnowNothingThatUsesThem = noClasses().that().resideInAPackage("io.nbo.rules..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.simulation..",
+                    "io.nbo.health..", "io.nbo.events..", "io.nbo.audit..", "io.nbo.cli..");
+
+    @ArchTest
+    static final ArchRule theSandboxKnowsOnlyTheFactModel = noClasses().that().resideInAPackage("io.nbo.rules.sandbox..")
+            .should().dependOnClassesThat(resideInAPackage("io.nbo..")
+                    .and(not(resideInAnyPackage("io.nbo.rules.sandbox..", "io.nbo.model.."))));
 }
