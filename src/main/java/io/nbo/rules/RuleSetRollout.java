@@ -131,7 +131,8 @@ public class RuleSetRollout {
         heartbeat();
     }
 
-    void onStop(@Observes ShutdownEvent event) {
+    // After the folder watcher stops (FolderPublisher), so that no publish starts on a closed store.
+    void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) ShutdownEvent event) {
         try {
             store.leave(replicaId);
         } catch (RedisUnavailableException e) {
