@@ -35,7 +35,7 @@ import java.util.logging.Logger;
 /**
  * Measures rule sets at scale: compile and reload time, retained heap and decision time for N generated
  * rules ({@code size}), and heap, metaspace and classes over a series of reloads ({@code reloads}).
- * A reload is what {@code RuleSetRegistry} does with a changed folder, without Redis and scenario
+ * A reload is what {@code FolderPublisher} does with a changed folder, without Redis and scenario
  * tests: read the folder, hash it, compile it, warm it up, swap one atomic reference ({@link Swapper}).
  * Run by {@code load-tests/ruleset-scale.sh}; one mode per JVM.
  *
@@ -133,7 +133,7 @@ public final class RuleSetScale {
                     i + 1, compileMs[i], mb(retained[i]), mb(held), mb(dropped), mb(metaspace[i]), classes[i]);
         }
 
-        // What the registry does on a change: read the folder, hash it, compile, warm up, swap.
+        // What the service does on a change of the folder: read the folder, hash it, compile, warm up, swap.
         Path dir = Files.createTempDirectory("nbo-ruleset-scale");
         g.writeTo(dir);
         double[] readHash = new double[5];
@@ -320,10 +320,10 @@ public final class RuleSetScale {
     // --------------------------------------------------------------------------------- helpers
 
     /**
-     * What {@code RuleSetRegistry} does when the rules folder changes, without the Redis store and the
-     * scenario gate: read every file, hash it, compile when the hash changed, run the registry's warm-up
-     * (one decision per channel), keep the last four compiled versions (the registry keeps two since
-     * 6c18e18), swap one reference.
+     * What {@code FolderPublisher} does when the rules folder changes, without the Redis store and the
+     * scenario gate: read every file, hash it, compile when the hash changed, run the validator's warm-up
+     * (one decision per channel), keep the last four compiled versions ({@code ActiveRuleSet} keeps two
+     * since 6c18e18), swap one reference.
      */
     static final class Swapper {
         private final RuleSetCompiler compiler;

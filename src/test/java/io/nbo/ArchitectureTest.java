@@ -3,6 +3,7 @@ package io.nbo;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -15,8 +16,10 @@ import com.tngtech.archunit.lang.ArchRule;
 import io.nbo.redis.RedisUnavailableException;
 
 /**
- * Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit}.
- * Redis is reached through io.nbo.redis, by repositories and stores only.
+ * Dependencies point one way: api -> decision -> {rules, context, offers, policy} -> model; api -> {security, audit};
+ * simulation -> decision; health -> rules. Redis is reached through io.nbo.redis, by repositories and stores only.
+ * ArchUnit reads bytecode, where javac has inlined the constants one class
+ * takes from another: {@link SourceDependenciesTest} checks the same directions on the source.
  */
 @AnalyzeClasses(packages = "io.nbo", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -59,4 +62,22 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule theApiDoesNotKnowRedis = noClasses().that().resideInAPackage("io.nbo.api..")
             .should().dependOnClassesThat(resideInAPackage("io.nbo.redis..").and(not(equivalentTo(RedisUnavailableException.class))));
+
+    @ArchTest
+    static final ArchRule nothingDependsOnTheHealthChecks = noClasses().that().resideOutsideOfPackages("io.nbo.health..")
+            .should().dependOnClassesThat().resideInAPackage("io.nbo.health..");
+
+    @ArchTest
+    static final ArchRule theRequestPathKnowsNoSimulation = noClasses().that().resideInAPackage("io.nbo.decision..")
+            .should().dependOnClassesThat().resideInAPackage("io.nbo.simulation..");
+
+    @ArchTest
+    static final ArchRule rulesKnowNothingThatUsesThem = noClasses().that().resideInAPackage("io.nbo.rules..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.nbo.api..", "io.nbo.decision..", "io.nbo.simulation..",
+                    "io.nbo.health..", "io.nbo.events..", "io.nbo.audit..", "io.nbo.cli..");
+
+    @ArchTest
+    static final ArchRule theSandboxKnowsOnlyTheFactModel = noClasses().that().resideInAPackage("io.nbo.rules.sandbox..")
+            .should().dependOnClassesThat(resideInAPackage("io.nbo..")
+                    .and(not(resideInAnyPackage("io.nbo.rules.sandbox..", "io.nbo.model.."))));
 }

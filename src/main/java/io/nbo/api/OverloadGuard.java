@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.nbo.config.NboConfig;
-import io.nbo.health.NboMetrics;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,6 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @ApplicationScoped
 public class OverloadGuard {
 
+    /** Counter of requests refused at once because too many were in flight; tag {@code route} (decisions, events). */
+    static final String REQUESTS_SHED = "nbo.requests.shed";
+    /** Gauge of requests in flight on a shedding route; tag {@code route} (decisions, events). */
+    static final String REQUESTS_IN_FLIGHT = "nbo.requests.in.flight";
+
     /** One shedding route: its limit, what is in flight, what was shed. */
     private static final class Lane {
         final int limit;
@@ -31,8 +35,8 @@ public class OverloadGuard {
 
         Lane(String route, int limit, MeterRegistry registry, String problem) {
             this.limit = limit;
-            this.inFlight = registry.gauge(NboMetrics.REQUESTS_IN_FLIGHT, Tags.of("route", route), new AtomicInteger());
-            this.shed = Counter.builder(NboMetrics.REQUESTS_SHED).tag("route", route).register(registry);
+            this.inFlight = registry.gauge(REQUESTS_IN_FLIGHT, Tags.of("route", route), new AtomicInteger());
+            this.shed = Counter.builder(REQUESTS_SHED).tag("route", route).register(registry);
             this.problem = problem;
         }
     }

@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.api.Problem.FieldError;
 import io.nbo.audit.AuditLog;
 import io.nbo.model.SourceError;
+import io.nbo.rules.ActiveRuleSet;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetDiff;
-import io.nbo.rules.RuleSetRegistry;
+import io.nbo.rules.RuleSetRollout;
 import io.nbo.rules.RuleSetStore;
+import io.nbo.rules.RuleSetValidator;
 import io.nbo.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -89,7 +91,7 @@ public class RuleSetResource {
                          @Schema(nullable = true, description = "How many rules; null when it does not compile") Integer rules,
                          @Schema(nullable = true, description = "How many offers; null when it does not compile") Integer offers,
                          List<SourceError> errors, List<String> testFailures) {
-        static Report of(RuleSetRegistry.Validation v) {
+        static Report of(RuleSetValidator.Validation v) {
             RuleSet rs = v.ruleSet();
             return new Report(v.isValid(), v.version(), rs == null ? null : rs.ruleCount(), rs == null ? null : rs.catalog().size(),
                     v.errors(), v.testFailures());
@@ -103,25 +105,30 @@ public class RuleSetResource {
     /** The version serving now on this replica, and the last refused change. */
     public record ActiveView(String version, int rules, int offers, Instant compiledAt, String replica,
                              @Schema(nullable = true, description = "The last change refused since this version was made active; null when none")
-                             RuleSetRegistry.Failure lastFailure) {
+                             ActiveRuleSet.Failure lastFailure) {
     }
 
     /** A version just made active, and how it reached the replicas before that. */
-    public record ActivatedView(String version, int rules, int offers, Instant compiledAt, RuleSetRegistry.Rollout rollout) {
-        static ActivatedView of(RuleSetRegistry.Activated a) {
+    public record ActivatedView(String version, int rules, int offers, Instant compiledAt, RuleSetRollout.Rollout rollout) {
+        static ActivatedView of(RuleSetRollout.Activated a) {
             RuleSet rs = a.ruleSet();
             return new ActivatedView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), a.rollout());
         }
     }
 
-    private final RuleSetRegistry registry;
+    private final ActiveRuleSet active;
+    private final RuleSetValidator validator;
+    private final RuleSetRollout rollout;
     private final RuleSetStore store;
     private final ObjectMapper json;
 
     private final Audited audit;
 
-    public RuleSetResource(RuleSetRegistry registry, RuleSetStore store, ObjectMapper json, Audited audit) {
-        this.registry = registry;
+    public RuleSetResource(ActiveRuleSet active, RuleSetValidator validator, RuleSetRollout rollout, RuleSetStore store, ObjectMapper json,
+                           Audited audit) {
+        this.active = active;
+        this.validator = validator;
+        this.rollout = rollout;
         this.store = store;
         this.json = json;
         this.audit = audit;
@@ -138,7 +145,7 @@ public class RuleSetResource {
     @APIResponse(responseCode = "200", description = "The outcome: valid, or every error with its file, line and column",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Report.class)))
     public Report validate(@Valid @NotNull Candidate body) {
-        return Report.of(registry.validate(body.files()));
+        return Report.of(validator.validate(body.files()));
     }
 
     @POST
@@ -155,10 +162,10 @@ public class RuleSetResource {
             value = "{\"author\": \"ana@example.com\", \"message\": \"A welcome offer for customers we know\", " + EXAMPLE_FILES + "}")))
     public Response publish(@Valid @NotNull Publication body) {
         try {
-            RuleSetRegistry.Activated published = registry.publish(body.files(), body.author(), body.message());
+            RuleSetRollout.Activated published = rollout.publish(body.files(), body.author(), body.message());
             audit.ruleSet(AuditLog.PUBLISH, published.ruleSet().version(), "ok");
             return Response.status(Response.Status.CREATED).entity(ActivatedView.of(published)).build();
-        } catch (RuleSetRegistry.RefusedException e) {
+        } catch (RuleSetRollout.RefusedException e) {
             audit.ruleSet(AuditLog.PUBLISH, e.validation().version(), "refused");
             throw refused("the rule set was not published", e.validation());
         } catch (RuntimeException e) {
@@ -173,7 +180,7 @@ public class RuleSetResource {
             minimum = "1", maximum = "1000", defaultValue = "50")) @QueryParam("limit") String limit,
                                                  @Context UriInfo uri) {
         int n = QueryLimit.parse(uri, 50, 1000);
-        RuleSet current = registry.active();
+        RuleSet current = active.current();
         return store.list(n).stream()
                 .map(s -> new VersionView(s.version(), s.createdAt(), current != null && current.version().equals(s.version())))
                 .toList();
@@ -187,7 +194,7 @@ public class RuleSetResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActiveView.class)))
     @APIResponse(responseCode = "404", description = "No rule set is active (none compiled yet); see /q/health/ready")
     public ActiveView active() {
-        RuleSet current = registry.active();
+        RuleSet current = active.current();
         if (current == null) {
             throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule set is active; see lastFailure in /q/health/ready"));
         }
@@ -195,7 +202,7 @@ public class RuleSetResource {
     }
 
     private ActiveView active(RuleSet rs) {
-        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), registry.replicaId(), registry.lastFailure());
+        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), rollout.replicaId(), active.lastFailure());
     }
 
     @GET
@@ -204,8 +211,8 @@ public class RuleSetResource {
     @Operation(summary = "The replicas sharing this Redis, the version each serves, and when each last reported",
             description = "A replica reports every nbo.rules.poll-interval; live means seen within three of those. "
                     + "A publish waits for the live ones to compile the new version.")
-    public List<RuleSetRegistry.ReplicaView> replicas() {
-        return registry.replicas();
+    public List<RuleSetRollout.ReplicaView> replicas() {
+        return rollout.replicas();
     }
 
     @GET
@@ -271,11 +278,11 @@ public class RuleSetResource {
                                   @Valid @NotNull Activation body) {
         checkVersion(version);
         try {
-            ActivatedView activated = ActivatedView.of(registry.rollback(version, body.author(), body.message())
+            ActivatedView activated = ActivatedView.of(rollout.rollback(version, body.author(), body.message())
                     .orElseThrow(() -> notFound(version)));
             audit.ruleSet(AuditLog.ACTIVATE, version, "ok");
             return activated;
-        } catch (RuleSetRegistry.RefusedException e) {
+        } catch (RuleSetRollout.RefusedException e) {
             audit.ruleSet(AuditLog.ACTIVATE, version, "refused");
             throw refused("version " + version + " no longer compiles and was not activated", e.validation());
         } catch (RuntimeException e) {
@@ -296,7 +303,7 @@ public class RuleSetResource {
     }
 
     /** A candidate that does not compile, or whose scenarios fail: 422 with every error's file, line and column. */
-    static ProblemException refused(String detail, RuleSetRegistry.Validation v) {
+    static ProblemException refused(String detail, RuleSetValidator.Validation v) {
         List<FieldError> errors = new ArrayList<>();
         for (SourceError e : v.errors()) {
             errors.add(new FieldError("/files/" + e.file(), e.message(), e.file(), e.line() > 0 ? e.line() : null, e.column() > 0 ? e.column() : null));

@@ -1,12 +1,13 @@
 package io.nbo.api;
 
 import io.nbo.api.Problem.FieldError;
-import io.nbo.decision.SimulationJobs;
-import io.nbo.decision.SimulationJobs.Job;
 import io.nbo.model.Channel;
+import io.nbo.rules.ActiveRuleSet;
 import io.nbo.rules.RuleSet;
-import io.nbo.rules.RuleSetRegistry;
+import io.nbo.rules.RuleSetValidator;
 import io.nbo.security.Roles;
+import io.nbo.simulation.SimulationJobs;
+import io.nbo.simulation.SimulationJobs.Job;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -64,11 +65,13 @@ public class SimulationResource {
             @Size(max = 50) Map<String, Object> context) {
     }
 
-    private final RuleSetRegistry registry;
+    private final ActiveRuleSet rules;
+    private final RuleSetValidator validator;
     private final SimulationJobs jobs;
 
-    public SimulationResource(RuleSetRegistry registry, SimulationJobs jobs) {
-        this.registry = registry;
+    public SimulationResource(ActiveRuleSet rules, RuleSetValidator validator, SimulationJobs jobs) {
+        this.rules = rules;
+        this.validator = validator;
         this.jobs = jobs;
     }
 
@@ -91,10 +94,10 @@ public class SimulationResource {
     public Response start(@Valid @NotNull SimulationRequest body) {
         Channel channel = Channel.fromId(body.channel()).orElseThrow(() -> new ProblemException(Problem.invalid(
                 "/channel must be one of " + Channel.ids(), List.of(FieldError.at("/channel", "unknown channel")))));
-        RuleSet active = registry.active();
+        RuleSet active = rules.current();
         RuleSet candidate = active;
         if (body.files() != null && !body.files().isEmpty()) {
-            RuleSetRegistry.Validation v = registry.validate(body.files());
+            RuleSetValidator.Validation v = validator.validate(body.files());
             if (v.ruleSet() == null) {
                 throw RuleSetResource.refused("the candidate does not compile; nothing was simulated", v);
             }

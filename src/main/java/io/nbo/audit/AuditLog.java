@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.config.NboConfig;
 import io.nbo.redis.RedisConnection;
-import io.nbo.rules.RuleSetRegistry;
+import io.nbo.rules.FolderPublisher;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -80,8 +80,8 @@ public class AuditLog {
      * Audits what the rules folder publishes while the service runs (a ConfigMap update, an edit on
      * disk), as the API's publishes are audited by their resource; the actor is {@code rules folder}.
      */
-    void auditFolderPublishes(@Observes StartupEvent started, RuleSetRegistry rules) {
-        rules.onFolderPublish((version, outcome) -> record(FOLDER, PUBLISH, version(version), outcome));
+    void auditFolderPublishes(@Observes StartupEvent started, FolderPublisher folder) {
+        folder.onFolderPublish((version, outcome) -> record(FOLDER, PUBLISH, version(version), outcome));
     }
 
     /** The newest entries first, at most {@code limit}. */

@@ -1,12 +1,12 @@
 package io.nbo.cli;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.decision.ScenarioRunner;
 import io.nbo.model.SourceError;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.rules.InvalidRuleSetException;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
+import io.nbo.simulation.ScenarioRunner;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

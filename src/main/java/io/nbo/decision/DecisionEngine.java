@@ -77,7 +77,7 @@ public final class DecisionEngine {
         this.budget = budget;
     }
 
-    Duration budget() {
+    public Duration budget() {
         return budget;
     }
 

@@ -3,7 +3,6 @@ package io.nbo.decision;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.nbo.health.NboMetrics;
 import io.nbo.model.Channel;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +12,18 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 /** The decision pipeline's meters, each looked up in the registry once per tag combination, not on every decision. */
 final class DecisionMeters {
 
-    /** The {@code outcome} tag of {@link NboMetrics#DECISION_LATENCY}. */
+    /** Timer of whole decisions; tags {@code channel}, {@code outcome} (ok, partial, degraded). */
+    static final String DECISION_LATENCY = "nbo.decision.latency";
+    /** Counter of offers returned; tags {@code offer}, {@code channel}. */
+    static final String OFFERS_SERVED = "nbo.offers.served";
+    /** Counter of rule firings across all decisions. */
+    static final String RULES_FIRED = "nbo.rules.fired";
+    /** Counter of offers the contact policies stopped; tags {@code policy} (its name in policies.yaml), {@code code} (capped, suppressed, sold_out). */
+    static final String POLICY_SUPPRESSIONS = "nbo.policy.suppressions";
+    /** Counter of caps checked atomically when serving; tag {@code result} (passed, capped). */
+    static final String POLICY_CAP_CHECKS = "nbo.policy.cap.checks";
+
+    /** The {@code outcome} tag of {@link #DECISION_LATENCY}. */
     enum Outcome {
         OK, PARTIAL, DEGRADED;
 
@@ -34,16 +44,16 @@ final class DecisionMeters {
 
     DecisionMeters(MeterRegistry registry) {
         this.registry = registry;
-        this.rulesFired = registry.counter(NboMetrics.RULES_FIRED);
-        this.capsPassed = registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "passed");
-        this.capsCapped = registry.counter(NboMetrics.POLICY_CAP_CHECKS, "result", "capped");
+        this.rulesFired = registry.counter(RULES_FIRED);
+        this.capsPassed = registry.counter(POLICY_CAP_CHECKS, "result", "passed");
+        this.capsCapped = registry.counter(POLICY_CAP_CHECKS, "result", "capped");
     }
 
     void latency(Channel channel, Outcome outcome, long nanos) {
         int i = channel.ordinal() * Outcome.values().length + outcome.ordinal();
         Timer timer = latency.get(i);
         if (timer == null) {
-            timer = Timer.builder(NboMetrics.DECISION_LATENCY).description("Time to make a decision")
+            timer = Timer.builder(DECISION_LATENCY).description("Time to make a decision")
                     .tags("channel", channel.id(), "outcome", outcome.tag)
                     .publishPercentileHistogram()
                     .register(registry);
@@ -57,11 +67,11 @@ final class DecisionMeters {
     }
 
     void served(String offerId, String channel) {
-        counter(served, NboMetrics.OFFERS_SERVED, "offer", offerId, "channel", channel).increment();
+        counter(served, OFFERS_SERVED, "offer", offerId, "channel", channel).increment();
     }
 
     void suppressed(String policy, io.nbo.policy.Suppressed code) {
-        counter(suppressions, NboMetrics.POLICY_SUPPRESSIONS, "policy", policy, "code", code.code()).increment();
+        counter(suppressions, POLICY_SUPPRESSIONS, "policy", policy, "code", code.code()).increment();
     }
 
     void capChecked(boolean passed) {

@@ -10,8 +10,8 @@ import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
 import io.nbo.redis.RedisUnavailableException;
+import io.nbo.rules.ActiveRuleSet;
 import io.nbo.rules.RuleSet;
-import io.nbo.rules.RuleSetRegistry;
 import io.nbo.security.LogSafe;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -40,14 +40,14 @@ public class DecisionService {
                       java.util.Map<String, Object> context) {
     }
 
-    private final RuleSetRegistry rules;
+    private final ActiveRuleSet rules;
     private final CustomerContextRepository customers;
     private final DecisionEngine engine;
     private final DecisionCommit commit;
     private final DecisionMeters meters;
     private final Clock clock = Clock.systemUTC();
 
-    public DecisionService(RuleSetRegistry rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
+    public DecisionService(ActiveRuleSet rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
         this.rules = rules;
         this.customers = customers;
         this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
@@ -66,7 +66,7 @@ public class DecisionService {
      */
     public CompletionStage<Decision> decide(Ask ask, Executor continueOn) {
         long start = System.nanoTime();
-        RuleSet ruleSet = rules.active();
+        RuleSet ruleSet = rules.current();
         Instant now = clock.instant();
         return load(ask.customerId(), historySince(ruleSet, now), now, continueOn)
                 .thenCompose(loaded -> decide(ask, ruleSet, loaded, now, continueOn))
@@ -82,7 +82,7 @@ public class DecisionService {
      */
     public CompletionStage<StoredCustomer> readContext(String customerId, Executor continueOn) {
         Instant now = clock.instant();
-        return read(customerId, historySince(rules.active(), now), continueOn);
+        return read(customerId, historySince(rules.current(), now), continueOn);
     }
 
     private static Instant historySince(RuleSet ruleSet, Instant now) {

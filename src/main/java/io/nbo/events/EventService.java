@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nbo.config.NboConfig;
 import io.nbo.events.InvalidEventsException.Problem;
-import io.nbo.health.NboMetrics;
 import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
 import io.nbo.redis.RedisUnavailableException;
@@ -31,10 +30,16 @@ import java.util.function.IntFunction;
  * Events in, reports out. A batch is checked whole first (one bad event refuses the batch, nothing
  * stored); offer events that leave their offer or channel to the decision they name get them from the
  * recorded decision; then every event is applied by its own script call, all pipelined on the one
- * connection, and counted in {@link NboMetrics#EVENTS}.
+ * connection, and counted in {@link #EVENTS_RECEIVED}.
  */
 @ApplicationScoped
 public class EventService {
+
+    /**
+     * Counter of events received; tags {@code type} (the event type; {@code other} for custom
+     * behaviour, {@code unknown} when unreadable) and {@code result} (applied, duplicate, invalid, failed).
+     */
+    static final String EVENTS_RECEIVED = "nbo.events";
 
     /** Report scripts in flight at once: each waits behind the others, within the Redis command timeout. */
     private static final int REPORT_IN_FLIGHT = 16;
@@ -258,7 +263,7 @@ public class EventService {
 
     private void count(String type, String result, int n) {
         if (n > 0) {
-            counters.computeIfAbsent(type + '/' + result, k -> registry.counter(NboMetrics.EVENTS, "type", type, "result", result))
+            counters.computeIfAbsent(type + '/' + result, k -> registry.counter(EVENTS_RECEIVED, "type", type, "result", result))
                     .increment(n);
         }
     }

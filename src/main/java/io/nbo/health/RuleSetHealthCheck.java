@@ -1,7 +1,8 @@
 package io.nbo.health;
 
+import io.nbo.rules.ActiveRuleSet;
+import io.nbo.rules.FolderPublisher;
 import io.nbo.rules.RuleSet;
-import io.nbo.rules.RuleSetRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -13,21 +14,23 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class RuleSetHealthCheck implements HealthCheck {
 
-    private final RuleSetRegistry registry;
+    private final ActiveRuleSet active;
+    private final FolderPublisher folder;
 
-    public RuleSetHealthCheck(RuleSetRegistry registry) {
-        this.registry = registry;
+    public RuleSetHealthCheck(ActiveRuleSet active, FolderPublisher folder) {
+        this.active = active;
+        this.folder = folder;
     }
 
     @Override
     public HealthCheckResponse call() {
-        RuleSet active = registry.active();
-        HealthCheckResponseBuilder b = HealthCheckResponse.named("rule-set").status(active != null)
-                .withData("folder", registry.dir().toString());
-        if (active != null) {
-            b.withData("version", active.version()).withData("rules", active.ruleCount()).withData("offers", active.catalog().size());
+        RuleSet current = active.current();
+        HealthCheckResponseBuilder b = HealthCheckResponse.named("rule-set").status(current != null)
+                .withData("folder", folder.dir().toString());
+        if (current != null) {
+            b.withData("version", current.version()).withData("rules", current.ruleCount()).withData("offers", current.catalog().size());
         }
-        RuleSetRegistry.Failure failure = registry.lastFailure();
+        ActiveRuleSet.Failure failure = active.lastFailure();
         if (failure != null) {
             String first = !failure.errors().isEmpty() ? failure.errors().get(0).toString()
                     : !failure.testFailures().isEmpty() ? failure.testFailures().get(0) : "refused";

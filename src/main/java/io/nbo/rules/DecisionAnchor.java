@@ -1,6 +1,7 @@
 package io.nbo.rules;
 
 import io.nbo.model.SourceError;
+import io.nbo.rules.sandbox.ParsedDrl;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

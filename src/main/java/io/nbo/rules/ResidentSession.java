@@ -28,7 +28,7 @@ import org.kie.api.runtime.rule.FactHandle;
  * (38 ms at 10,000 rules). Here that memory is built once, and a decision only reaches the rules whose
  * conditions on the customer and the request hold. It relies on every rule matching the customer or
  * the request, which {@link RuleSetCompiler} ensures, so nothing fires on the resident facts alone,
- * and on rules not changing the session ({@link DrlSandbox} refuses {@code insert} and the like), so
+ * and on rules not changing the session ({@link io.nbo.rules.sandbox.DrlSandbox} refuses {@code insert} and the like), so
  * a decision leaves nothing behind. Since rules are untrusted, every decision checks the latter
  * afterwards ({@link RuleSet.Evaluation#sessionChanged()}): a session that no longer holds exactly
  * its result and offers must not serve another decision.

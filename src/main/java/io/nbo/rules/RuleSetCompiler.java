@@ -7,6 +7,10 @@ import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.policy.ContactPolicies;
 import io.nbo.policy.InvalidPoliciesException;
 import io.nbo.policy.PolicyLoader;
+import io.nbo.rules.sandbox.BytecodeVerifier;
+import io.nbo.rules.sandbox.ComparisonRewrite;
+import io.nbo.rules.sandbox.DrlSandbox;
+import io.nbo.rules.sandbox.ParsedDrl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -305,7 +309,7 @@ public final class RuleSetCompiler {
     }
 
     /**
-     * Points number comparisons at {@link JavaComparisons} in every generated class, then verifies them all
+     * Points number comparisons at {@link io.nbo.rules.sandbox.JavaComparisons} in every generated class, then verifies them all
      * against the marketer language ({@link BytecodeVerifier}).
      *
      * @return whether every class passed; otherwise the refused uses are added to {@code errors}

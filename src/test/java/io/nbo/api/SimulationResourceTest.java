@@ -7,7 +7,7 @@ import static io.nbo.testing.RuleSets.folder;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.decision.SimulationJobs;
+import io.nbo.simulation.SimulationJobs;
 import io.nbo.testing.Customers;
 import io.nbo.testing.HeldRunner;
 import io.nbo.testing.RedisServerResource;

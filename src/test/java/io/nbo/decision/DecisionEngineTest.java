@@ -13,6 +13,7 @@ import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.policy.Suppressed;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
+import io.nbo.simulation.ScenarioRunner;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

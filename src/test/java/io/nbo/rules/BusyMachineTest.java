@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.decision.DecisionEngine;
-import io.nbo.decision.ScenarioRunner;
 import io.nbo.model.Channel;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.simulation.ScenarioRunner;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -93,9 +93,9 @@ class BusyMachineTest {
         ruleSet.measureTimeWith(busyMachine(Duration.ofSeconds(2)));
 
         // Up to three firings per channel: some 10 s by this clock.
-        assertThat(ruleSet.warmUp(RuleSetRegistry.WARM_UP_FIRINGS, Duration.ofSeconds(5)))
+        assertThat(ruleSet.warmUp(RuleSetValidator.WARM_UP_FIRINGS, Duration.ofSeconds(5)))
                 .as("what the 5 s budget it had before made of it").isNotEmpty();
-        assertThat(ruleSet.warmUp(RuleSetRegistry.WARM_UP_FIRINGS, RuleSetRegistry.WARM_UP_SAFETY_STOP)).isEmpty();
+        assertThat(ruleSet.warmUp(RuleSetValidator.WARM_UP_FIRINGS, RuleSetValidator.WARM_UP_SAFETY_STOP)).isEmpty();
     }
 
     @Test
@@ -118,7 +118,7 @@ class BusyMachineTest {
         // 10,000 firings at 1 ms each take 10 s by this clock: more than the budgets of before, less than the safety stop.
         looping.measureTimeWith(busyMachine(Duration.ofMillis(1)));
 
-        List<String> warmUp = looping.warmUp(RuleSetRegistry.WARM_UP_FIRINGS, RuleSetRegistry.WARM_UP_SAFETY_STOP);
+        List<String> warmUp = looping.warmUp(RuleSetValidator.WARM_UP_FIRINGS, RuleSetValidator.WARM_UP_SAFETY_STOP);
         ScenarioRunner.Run scenario = ScenarioRunner.standard(CustomerDataValidator.standalone()).run(looping, "guest.yaml", SCENARIO);
 
         assertThat(warmUp).hasSize(Channel.values().length)
@@ -131,7 +131,7 @@ class BusyMachineTest {
         RuleSet looping = compile(LOOP);
         looping.measureTimeWith(busyMachine(Duration.ofSeconds(2)));
 
-        List<String> warmUp = looping.warmUp(RuleSetRegistry.WARM_UP_FIRINGS, RuleSetRegistry.WARM_UP_SAFETY_STOP);
+        List<String> warmUp = looping.warmUp(RuleSetValidator.WARM_UP_FIRINGS, RuleSetValidator.WARM_UP_SAFETY_STOP);
         ScenarioRunner.Run scenario = ScenarioRunner.standard(CustomerDataValidator.standalone()).run(looping, "guest.yaml", SCENARIO);
 
         // Readings 2 s apart: one before the inserts, one after, one per match; the 30 s stop lets 13 fire.

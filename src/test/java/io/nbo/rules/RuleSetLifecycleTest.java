@@ -61,17 +61,19 @@ class RuleSetLifecycleTest {
     void publishRollbackAndASecondReplicaFollowing() throws Exception {
         String original = activeVersion();
         RedisConnection redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(1), null);
-        RuleSetRegistry replica = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
-                new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, "replica-b", Duration.ofSeconds(30),
+        RuleSetMeters meters = new RuleSetMeters(new SimpleMeterRegistry());
+        ActiveRuleSet replicaRules = new ActiveRuleSet(meters);
+        RuleSetRollout replica = new RuleSetRollout(new RuleSetValidator(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
+                (candidate, files) -> List.of(), meters), new RuleSetStore(redis), replicaRules, "replica-b", Duration.ofSeconds(30),
                 // The test reports this replica itself; a long heartbeat keeps it live while a busy
                 // machine takes seconds to compile and test the publish before looking for replicas.
-                Duration.ofSeconds(20), new SimpleMeterRegistry());
+                Duration.ofSeconds(20));
         // replica-b reports itself twice a second, as a running one does, while the publisher compiles and tests
         var heartbeats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
         try {
-            replica.poll();
+            replica.follow();
             heartbeats.scheduleAtFixedRate(replica::heartbeat, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
-            assertThat(replica.active().version()).isEqualTo(original);
+            assertThat(replicaRules.current().version()).isEqualTo(original);
 
             // a publish whose own scenario fails is refused whole
             Map<String, String> failing = folder();
@@ -103,7 +105,7 @@ class RuleSetLifecycleTest {
             JsonPath decision = anonymousDecision();
             assertThat(decision.getString("ruleSetVersion")).isEqualTo(published);
             assertThat(decision.getString("offers[0].offerId")).isEqualTo("bestsellers-discovery");
-            awaitVersion(replica, published);
+            awaitVersion(replicaRules, published);
 
             // listed and shown
             JsonPath list = given().get("/v1/rulesets").then().statusCode(200).extract().jsonPath();
@@ -126,7 +128,7 @@ class RuleSetLifecycleTest {
             assertThat(rolledBack.getString("version")).isEqualTo(original);
             assertThat(rolledBack.getList("rollout.ready", String.class)).contains("replica-b");
             assertThat(anonymousDecision().getString("ruleSetVersion")).isEqualTo(original);
-            awaitVersion(replica, original);
+            awaitVersion(replicaRules, original);
             JsonPath history = given().get("/v1/rulesets/history").then().statusCode(200).extract().jsonPath();
             assertThat(history.getString("[0].version")).isEqualTo(original);
             assertThat(history.getString("[0].author")).isEqualTo("bo");
@@ -148,9 +150,9 @@ class RuleSetLifecycleTest {
         RuleSetStore store = new RuleSetStore(redis);
         // this replica publishes, and waits eight seconds at most for the others: the application replica compiles the candidate
         // in that time (the executable model took over two seconds for the demo rules on a machine at load 10)
-        RuleSetRegistry publisher = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
-                store, (candidate, files) -> List.of(), Path.of("rules"), false, "publisher", Duration.ofSeconds(8),
-                Duration.ofSeconds(1), new SimpleMeterRegistry());
+        RuleSetMeters meters = new RuleSetMeters(new SimpleMeterRegistry());
+        RuleSetRollout publisher = new RuleSetRollout(new RuleSetValidator(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
+                (candidate, files) -> List.of(), meters), store, new ActiveRuleSet(meters), "publisher", Duration.ofSeconds(8), Duration.ofSeconds(1));
         // a replica of an older build, which refuses whatever it is asked to prepare
         var old = redis.connectPubSub();
         old.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
@@ -166,13 +168,13 @@ class RuleSetLifecycleTest {
             store.heartbeat("old-build", original, Instant.now());
         }, 0, 500, java.util.concurrent.TimeUnit.MILLISECONDS);
         try {
-            publisher.poll();
+            publisher.follow();
             Map<String, String> files = folder();
             files.put("zz-extra.drl", BESTSELLERS_FIRST.replace("Lifecycle test", "Rollout test"));
 
             // a live replica that never answers: the version goes active after the timeout, and it is named
             // (old-build is not subscribed yet, so it is silent too)
-            RuleSetRegistry.Activated activated = publisher.publish(files, "cy", "rollout");
+            RuleSetRollout.Activated activated = publisher.publish(files, "cy", "rollout");
             assertThat(activated.rollout().late()).containsExactly("old-build", "silent");
             String appReplica = given().get("/v1/rulesets/active").then().extract().jsonPath().getString("replica");
             assertThat(activated.rollout().ready()).contains("publisher", appReplica);
@@ -184,7 +186,7 @@ class RuleSetLifecycleTest {
             old.sync().subscribe(RuleSetStore.PREPARE_CHANNEL);
             files.put("zz-more.drl", BESTSELLERS_FIRST.replace("Lifecycle test", "Second rollout test"));
             assertThatThrownBy(() -> publisher.publish(files, "cy", "refused by the old build"))
-                    .isInstanceOfSatisfying(RuleSetRegistry.RefusedException.class, e -> assertThat(e.validation().errors())
+                    .isInstanceOfSatisfying(RuleSetRollout.RefusedException.class, e -> assertThat(e.validation().errors())
                             .singleElement().satisfies(err -> {
                                 assertThat(err.file()).isEqualTo("(replica old-build)");
                                 assertThat(err.message()).contains("Basket");
@@ -274,12 +276,12 @@ class RuleSetLifecycleTest {
     }
 
     /** Within a second, without polling: the replica hears of the change by pub/sub. */
-    static void awaitVersion(RuleSetRegistry replica, String version) throws InterruptedException {
+    static void awaitVersion(ActiveRuleSet replica, String version) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(1);
-        while (!version.equals(replica.active().version()) && Instant.now().isBefore(deadline)) {
+        while (!version.equals(replica.current().version()) && Instant.now().isBefore(deadline)) {
             Thread.sleep(20);
         }
-        assertThat(replica.active().version()).isEqualTo(version);
+        assertThat(replica.current().version()).isEqualTo(version);
     }
 
 }

@@ -3,8 +3,8 @@ package io.nbo.rules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.decision.ScenarioRunner;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.simulation.ScenarioRunner;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

@@ -21,30 +21,33 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SecondReplica implements AutoCloseable {
 
-    private final RuleSetRegistry registry;
+    private final ActiveRuleSet rules;
+    private final RuleSetRollout rollout;
     private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "second-replica-heartbeat");
         t.setDaemon(true);
         return t;
     });
 
-    private SecondReplica(RuleSetRegistry registry) {
-        this.registry = registry;
-        heartbeats.scheduleWithFixedDelay(registry::heartbeat, 0, 500, TimeUnit.MILLISECONDS);
+    private SecondReplica(ActiveRuleSet rules, RuleSetRollout rollout) {
+        this.rules = rules;
+        this.rollout = rollout;
+        heartbeats.scheduleWithFixedDelay(rollout::heartbeat, 0, 500, TimeUnit.MILLISECONDS);
     }
 
     /** Starts replica {@code id} on {@code redis}, converged on the active version and reporting itself live. */
     public static SecondReplica start(RedisConnection redis, String id) {
-        RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
-                new RuleSetStore(redis), (candidate, files) -> List.of(), Path.of("rules"), false, id, Duration.ofSeconds(30),
-                Duration.ofSeconds(1), new SimpleMeterRegistry());
-        registry.poll();
-        return new SecondReplica(registry);
+        RuleSetMeters meters = new RuleSetMeters(new SimpleMeterRegistry());
+        ActiveRuleSet rules = new ActiveRuleSet(meters);
+        RuleSetRollout rollout = new RuleSetRollout(new RuleSetValidator(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC()),
+                (candidate, files) -> List.of(), meters), new RuleSetStore(redis), rules, id, Duration.ofSeconds(30), Duration.ofSeconds(1));
+        rollout.follow();
+        return new SecondReplica(rules, rollout);
     }
 
     /** The version this replica serves. */
     public String version() {
-        return registry.active().version();
+        return rules.current().version();
     }
 
     /** Waits up to a second for this replica to serve {@code version}. */
@@ -59,6 +62,6 @@ public final class SecondReplica implements AutoCloseable {
     @Override
     public void close() {
         heartbeats.shutdownNow();
-        registry.onStop(null);
+        rollout.onStop(null);
     }
 }

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.nbo.health.NboMetrics;
+import io.nbo.redis.RedisConnection;
 import io.nbo.model.Customer;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Request;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.redis.RedisConnection;
 import io.nbo.testing.RedisServer;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -184,11 +183,12 @@ class SessionIntegrityTest {
         MeterRegistry meters = new SimpleMeterRegistry();
         try (RedisServer server = RedisServer.start()) {
             RedisConnection redis = RedisConnection.open(server.url(), Duration.ofSeconds(1), null);
-            RuleSetRegistry registry = new RuleSetRegistry(new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false),
-                    new RuleSetStore(redis), (candidate, files) -> List.of(), Files.createTempDirectory("nbo-rules"), false, "replica-a",
-                    Duration.ofSeconds(5), Duration.ofSeconds(1), meters);
+            RuleSetMeters ruleSetMeters = new RuleSetMeters(meters);
+            RuleSetRollout rollout = new RuleSetRollout(new RuleSetValidator(
+                    new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false), (candidate, files) -> List.of(), ruleSetMeters),
+                    new RuleSetStore(redis), new ActiveRuleSet(ruleSetMeters), "replica-a", Duration.ofSeconds(5), Duration.ofSeconds(1));
             try {
-                RuleSet active = registry.publish(FILES, "test", "hostile rules").ruleSet();
+                RuleSet active = rollout.publish(FILES, "test", "hostile rules").ruleSet();
 
                 active.evaluate(MEMBER, on("web", Map.of()), NOW, 1000);
                 active.evaluate(MEMBER, on("web", Map.of("attack", "delete-result")), NOW, 1000);
@@ -200,12 +200,12 @@ class SessionIntegrityTest {
                 assertThat(discarded(meters, "firing_limit")).isEqualTo(1);
                 assertThat(discarded(meters, "error")).isZero();
             } finally {
-                registry.onStop(null);
+                rollout.onStop(null);
             }
         }
     }
 
     private static double discarded(MeterRegistry meters, String reason) {
-        return meters.get(NboMetrics.RULES_SESSIONS_DISCARDED).tag("reason", reason).counter().count();
+        return meters.get(RuleSetMeters.RULES_SESSIONS_DISCARDED).tag("reason", reason).counter().count();
     }
 }

@@ -1,8 +1,8 @@
 package io.nbo.testing;
 
-import io.nbo.decision.Simulation;
-import io.nbo.decision.SimulationJobs;
-import io.nbo.decision.Simulator;
+import io.nbo.simulation.Simulation;
+import io.nbo.simulation.SimulationJobs;
+import io.nbo.simulation.Simulator;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;

@@ -1,9 +1,9 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.nbo.rules.BytecodeVerifier.Violation;
+import io.nbo.rules.sandbox.BytecodeVerifier.Violation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import java.util.Set;
 import org.objectweb.asm.ClassReader;
@@ -12,7 +12,7 @@ import org.objectweb.asm.Opcodes;
  * a comparison with a missing value (NaN) is false, as the rules' documentation promises. Only the owner
  * of those static calls changes; the class is verified after this.
  */
-final class ComparisonRewrite {
+public final class ComparisonRewrite {
 
     static final String FROM = "org/drools/modelcompiler/util/EvaluationUtil";
     static final String TO = JavaComparisons.class.getName().replace('.', '/');
@@ -23,7 +23,7 @@ final class ComparisonRewrite {
     }
 
     /** The class with its comparisons pointed at {@link JavaComparisons}; the same array when it makes none. */
-    static byte[] rewrite(byte[] bytes) {
+    public static byte[] rewrite(byte[] bytes) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = {false};

@@ -1,4 +1,4 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import io.nbo.model.CustomerData;
 import java.time.Instant;

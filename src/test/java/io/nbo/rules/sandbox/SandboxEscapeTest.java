@@ -1,10 +1,13 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.sun.net.httpserver.HttpServer;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.rules.InvalidRuleSetException;
+import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetCompiler;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

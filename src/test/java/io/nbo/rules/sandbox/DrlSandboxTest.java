@@ -1,8 +1,11 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.model.SourceError;
+import io.nbo.rules.InvalidRuleSetException;
+import io.nbo.rules.RuleSet;
+import io.nbo.rules.RuleSetCompiler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

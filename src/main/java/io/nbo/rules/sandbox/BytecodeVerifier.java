@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -31,14 +31,14 @@ import org.objectweb.asm.Type;
  * ({@link RuleLanguage}), the classes of the rule set itself, and the few engine calls the generated
  * scaffolding makes (listed here, member by member). Whatever is not listed is refused.
  */
-final class BytecodeVerifier {
+public final class BytecodeVerifier {
 
     /**
      * One refused use: the generated class and method, the rule it belongs to when known (else null), and what
      * was refused, in words a marketer can read. The method is null when the class itself is refused (what it
      * extends, a field it declares).
      */
-    record Violation(String className, String method, String rule, String what) {
+    public record Violation(String className, String method, String rule, String what) {
     }
 
     /** Where the classes of one rule set live; the DRL package is the marketer's to choose, under {@code rules}. */
@@ -168,7 +168,7 @@ final class BytecodeVerifier {
     }
 
     /** @param classes every class generated for one rule set: internal name (e.g. "rules/P12/LambdaConsequenceAB") to bytes */
-    static List<Violation> verify(Map<String, byte[]> classes) {
+    public static List<Violation> verify(Map<String, byte[]> classes) {
         Map<String, ClassShape> shapes = new LinkedHashMap<>();
         List<Violation> unreadable = new ArrayList<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {

@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import com.github.javaparser.ParseProblemException;
 import com.github.javaparser.ParserConfiguration;
@@ -83,7 +83,7 @@ import org.drools.mvel.parser.ast.expr.PointFreeExpr;
  */
 public final class DrlSandbox {
 
-    static final String HINT = "see \"The marketer language\" in rules/README.md";
+    public static final String HINT = "see \"The marketer language\" in rules/README.md";
 
     /** Rule attributes a marketer may set, and the literal values each takes. */
     private static final Map<String, Pattern> ATTRIBUTES = Map.of(
@@ -121,7 +121,7 @@ public final class DrlSandbox {
     }
 
     /** Checks one parsed DRL file; a file with syntax errors is left to the compiler. */
-    static List<SourceError> check(ParsedDrl drl) {
+    public static List<SourceError> check(ParsedDrl drl) {
         if (drl.failure() != null) {
             // Not a syntax error but a parser failure: a file that cannot be checked is not let through.
             return List.of(new SourceError(drl.file(), 0, 0, "this file could not be checked against the marketer language ("

@@ -1,4 +1,4 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

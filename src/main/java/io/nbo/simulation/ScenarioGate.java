@@ -1,7 +1,8 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import io.nbo.config.NboConfig;
 import io.nbo.context.CustomerDataValidator;
+import io.nbo.decision.DecisionEngine;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
 import io.nbo.rules.RuleSetGate;

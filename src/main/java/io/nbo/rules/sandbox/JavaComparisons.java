@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 /**
  * Number comparisons with Java's meaning, for compiled rules. The executable model compiles

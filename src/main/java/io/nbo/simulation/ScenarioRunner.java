@@ -1,4 +1,4 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.nbo.context.CustomerDataValidator;
+import io.nbo.decision.Decision;
 import io.nbo.decision.Decision.RankedOffer;
 import io.nbo.decision.Decision.Suppression;
+import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;

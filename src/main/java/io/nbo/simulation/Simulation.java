@@ -1,14 +1,14 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import io.nbo.decision.Decision.RankedOffer;
 import io.nbo.decision.Decision.Suppression;
+import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
 import io.nbo.rules.RuleSet;
 import java.time.Instant;
 import java.util.HashSet;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

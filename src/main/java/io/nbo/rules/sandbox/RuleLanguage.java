@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import io.nbo.model.Cart;
 import io.nbo.model.CartItem;

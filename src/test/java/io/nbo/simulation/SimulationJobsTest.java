@@ -1,11 +1,11 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nbo.decision.SimulationJobs.Job;
-import io.nbo.decision.SimulationJobs.State;
 import io.nbo.model.Channel;
 import io.nbo.redis.RedisUnavailableException;
+import io.nbo.simulation.SimulationJobs.Job;
+import io.nbo.simulation.SimulationJobs.State;
 import io.nbo.testing.HeldRunner;
 import java.time.Clock;
 import java.time.Duration;

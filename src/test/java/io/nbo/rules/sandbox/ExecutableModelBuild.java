@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,4 +1,4 @@
-package io.nbo.rules;
+package io.nbo.rules.sandbox;
 
 import org.drools.drl.ast.descr.PackageDescr;
 import org.drools.drl.parser.DrlParser;
@@ -11,9 +11,9 @@ import org.drools.drl.parser.DroolsParserException;
  * @param pkg     what the parser read; null when the file has syntax errors (the compiler reports them) or the parser failed
  * @param failure the parser's own failure (not a syntax error), or null
  */
-record ParsedDrl(String file, String text, PackageDescr pkg, RuntimeException failure) {
+public record ParsedDrl(String file, String text, PackageDescr pkg, RuntimeException failure) {
 
-    static ParsedDrl parse(String file, String text) {
+    public static ParsedDrl parse(String file, String text) {
         DrlParser parser = new DrlParser();
         try {
             PackageDescr pkg = parser.parse(false, text);

@@ -1,7 +1,8 @@
-package io.nbo.decision;
+package io.nbo.simulation;
 
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.StoredCustomer;
+import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.redis.RedisUnavailableException;
