@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.nbo.testing.Drl;
 import io.nbo.testing.RedisServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,19 +46,8 @@ class SimulateCommandTest {
                 Files.copy(f, rules.resolve(f.getFileName()));
             }
         }
-        Files.writeString(rules.resolve("zz-bestsellers.drl"), """
-                package rules;
-                import io.nbo.model.*;
-                rule "Bestsellers first on the web"
-                when
-                    $r : Result()
-                    Request(channel == "web")
-                    $o : Offer(id == "bestsellers-discovery")
-                then
-                    $r.eligible($o, "test");
-                    $r.boost($o, 1000, "test");
-                end
-                """);
+        Files.writeString(rules.resolve("zz-bestsellers.drl"), Drl.file(Drl.rule("Bestsellers first on the web").when("Request(channel == \"web\")")
+                .offer("bestsellers-discovery").eligible("test").boost(1000, "test")));
         return rules;
     }
 
