@@ -5,18 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.testing.Drl;
-import io.nbo.testing.RedisServer;
+import io.nbo.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulateCommandTest {
 
-    static RedisServer server;
+    @RegisterExtension
+    static final RealRedis server = RealRedis.start();
     static Path customers;
 
     @TempDir
@@ -27,15 +28,9 @@ class SimulateCommandTest {
 
     @BeforeAll
     static void importDemoCustomers() {
-        server = RedisServer.start();
         customers = shared.resolve("customers.jsonl");
         assertThat(Cli.run("generate", "--count", "300", "--out", customers.toString()).exitCode()).isZero();
         assertThat(Cli.run("import", "--redis", server.url(), customers.toString()).exitCode()).isZero();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** A copy of the real rules with one more rule: bestsellers first for everyone on the web. */
