@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Rule evaluation alone, with JMH (load-tests/README.md, "Rule evaluation alone (JMH)"): installs nbo from this
+# Rule evaluation alone, with JMH (load-tests/README.md, "JMH: rule evaluation alone"): installs nbo from this
 # tree, builds load-tests/jmh, runs RuleEvaluationBenchmark (SampleTime and AverageTime, one fork per rule set),
 # writes JMH's JSON to load-tests/jmh/target/jmh-result.json and prints p50 per rule set and the ratio
-# p50(10,000 rules) / p50(100 rules) against issue 5's target of 2. Single-threaded, no network, no Redis.
+# p50(10,000 rules) / p50(100 rules) against its target of at most 2. Single-threaded, no network, no Redis.
 # Four forks of about 50 s each plus the compiles for the two default sizes.
 #
 #   load-tests/jmh/run.sh                       # RULES=100,10000 (also demo, 1000, or N:M for N rules, M offers)

@@ -184,6 +184,11 @@ public final class RuleSetCompiler {
         }
     }
 
+    /** The parent class loader of every rule set's classes, which answers "not found" for the rules' own package. */
+    public static ClassLoader rulesParentClassLoader() {
+        return RULES_PARENT;
+    }
+
     public RuleSet compile(Path dir) throws InvalidRuleSetException {
         return compile(readFolder(dir));
     }

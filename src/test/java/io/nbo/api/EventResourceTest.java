@@ -10,7 +10,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.nbo.redis.KeySchema;
 import io.nbo.testing.Customers;
 import io.nbo.testing.Events;
-import io.nbo.testing.RedisProbe;
+import io.nbo.testing.RealRedis;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,28 +19,16 @@ import io.restassured.path.json.JsonPath;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Events through the API: what each type changes, attribution, idempotency and metrics, against a real Redis. */
 @QuarkusTest
 @QuarkusTestResource(RedisServerResource.class)
 class EventResourceTest {
 
-    static RedisProbe probe;
-    static RedisCommands<String, String> redis;
-
-    @BeforeAll
-    static void connect() {
-        probe = RedisProbe.ofApp();
-        redis = probe.redis();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        probe.close();
-    }
+    @RegisterExtension
+    static final RealRedis redis = RealRedis.ofApp();
 
     static void putCustomer(String id, Map<String, Object> body) {
         given().contentType(ContentType.JSON).body(body).put("/v1/customers/" + id).then().statusCode(200);
@@ -52,7 +40,7 @@ class EventResourceTest {
 
     /** The stream entries of a customer's partition that belong to them. */
     static List<Map<String, String>> stream(String customerId) {
-        return redis.xrange(KeySchema.events(customerId), Range.create("-", "+")).stream().map(StreamMessage::getBody)
+        return redis.sync().xrange(KeySchema.events(customerId), Range.create("-", "+")).stream().map(StreamMessage::getBody)
                 .filter(b -> customerId.equals(b.get("customerId"))).toList();
     }
 
@@ -74,8 +62,8 @@ class EventResourceTest {
         String c = "t-ev-offer";
         putCustomer(c, Customers.goldCartAbandoner());
         String[] keys = KeySchema.keys(c);
-        redis.set(KeySchema.decision(c, "dec-1"), Events.recordedDecision("rs-v1", "web", "ev-offer-a", "email", "ev-offer-b", "web"));
-        redis.zadd(keys[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "pending|ev-offer-a|email|dec-1");
+        redis.sync().set(KeySchema.decision(c, "dec-1"), Events.recordedDecision("rs-v1", "web", "ev-offer-a", "email", "ev-offer-b", "web"));
+        redis.sync().zadd(keys[KeySchema.CONTACTS], Instant.now().toEpochMilli(), "pending|ev-offer-a|email|dec-1");
 
         JsonPath r = Events.post(List.of(
                 event("o-1", "impression", c, "decisionId", "dec-1", "offerId", "ev-offer-a"),
@@ -102,22 +90,22 @@ class EventResourceTest {
         assertThat(r.getMap("results[6].attribution")).containsEntry("ruleSetVersion", "unknown").containsEntry("reason", "no_decision");
 
         // engagement: the customer had email sent 40, clicks 9
-        Map<String, String> engagement = redis.hgetall(keys[KeySchema.ENGAGEMENT]);
+        Map<String, String> engagement = redis.sync().hgetall(keys[KeySchema.ENGAGEMENT]);
         assertThat(engagement).containsEntry("email:sent", "41").containsEntry("email:clicks", "10").containsEntry("email:accepts", "1")
                 .containsEntry("email:conversions", "1").containsEntry("web:dismisses", "1").containsEntry("sms:rejects", "1")
                 .containsEntry("push:sent", "1");
         assertThat(customer(c).getInt("engagement.email.sent")).isEqualTo(41);
 
         // contacts: one member per response, the impression's pending contact gone
-        List<String> contacts = redis.zrange(keys[KeySchema.CONTACTS], 0, -1);
+        List<String> contacts = redis.sync().zrange(keys[KeySchema.CONTACTS], 0, -1);
         assertThat(contacts).contains("impression|ev-offer-a|email|o-1", "click|ev-offer-a|email|o-2", "accept|ev-offer-a|email|o-3",
                 "dismiss|ev-offer-b|web|o-4", "reject|ev-offer-z|sms|o-5", "conversion|ev-offer-a|email|o-6",
                 "impression|ev-offer-c|push|o-7").doesNotContain("pending|ev-offer-a|email|dec-1");
-        assertThat(redis.zscore(keys[KeySchema.CONTACTS], "impression|ev-offer-a|email|o-1")).isBetween(
+        assertThat(redis.sync().zscore(keys[KeySchema.CONTACTS], "impression|ev-offer-a|email|o-1")).isBetween(
                 (double) Instant.now().minusSeconds(60).toEpochMilli(), (double) Instant.now().toEpochMilli());
 
         // seen: every id, with the time it was applied
-        assertThat(redis.zrange(keys[KeySchema.SEEN], 0, -1)).containsExactlyInAnyOrder("o-1", "o-2", "o-3", "o-4", "o-5", "o-6", "o-7");
+        assertThat(redis.sync().zrange(keys[KeySchema.SEEN], 0, -1)).containsExactlyInAnyOrder("o-1", "o-2", "o-3", "o-4", "o-5", "o-6", "o-7");
 
         // the stream: every event once, in order, with its attribution
         List<Map<String, String>> stream = stream(c);
@@ -166,7 +154,7 @@ class EventResourceTest {
         assertThat(after.getBoolean("profile.newsletter")).isFalse();
         assertThat(after.getString("profile.firstName")).isEqualTo("Ana");
         assertThat(Instant.parse(after.getString("updatedAt"))).isAfter(Instant.parse(before));
-        assertThat(redis.hget(KeySchema.keys(c)[KeySchema.PROFILE], "birthday")).isEqualTo("d:1990-04-01");
+        assertThat(redis.sync().hget(KeySchema.keys(c)[KeySchema.PROFILE], "birthday")).isEqualTo("d:1990-04-01");
 
         Events.post(List.of(
                 event("b-9", "cart_remove", c, "attributes", Map.of("sku", "SH-104")),
@@ -175,7 +163,7 @@ class EventResourceTest {
 
         JsonPath bought = customer(c);
         assertThat(bought.getList("cart.items")).isEmpty();
-        assertThat(redis.get(KeySchema.keys(c)[KeySchema.CART])).contains("\"items\":[]");
+        assertThat(redis.sync().get(KeySchema.keys(c)[KeySchema.CART])).contains("\"items\":[]");
         assertThat(bought.getString("recent[0].type")).isEqualTo("purchase");
         assertThat(bought.getMap("recent[0].attributes")).containsEntry("amount", "120.0").containsEntry("orderId", "o-77");
         assertThat(stream(c)).extracting(m -> m.get("type")).containsExactly("page_view", "cart_add", "cart_add", "cart_remove", "search",
@@ -197,15 +185,15 @@ class EventResourceTest {
             views.add(event("n-view-" + i, "page_view", c, "attributes", Map.of("n", i)));
         }
         Events.post(views).statusCode(200);
-        assertThat(redis.llen(KeySchema.keys(c)[KeySchema.RECENT])).isEqualTo(200);
-        assertThat(redis.lindex(KeySchema.keys(c)[KeySchema.RECENT], 0)).contains("\"n\":\"209\"");
+        assertThat(redis.sync().llen(KeySchema.keys(c)[KeySchema.RECENT])).isEqualTo(200);
+        assertThat(redis.sync().lindex(KeySchema.keys(c)[KeySchema.RECENT], 0)).contains("\"n\":\"209\"");
     }
 
     @Test
     void aRetriedBatchChangesNothing() {
         String c = "t-ev-retry";
         putCustomer(c, Customers.goldCartAbandoner());
-        redis.set(KeySchema.decision(c, "dec-r"), Events.recordedDecision("rs-r", "email", "ev-offer-r", "email"));
+        redis.sync().set(KeySchema.decision(c, "dec-r"), Events.recordedDecision("rs-r", "email", "ev-offer-r", "email"));
         List<Map<String, Object>> batch = List.of(
                 event("r-1", "impression", c, "decisionId", "dec-r"),
                 event("r-2", "click", c, "decisionId", "dec-r"),
@@ -215,12 +203,12 @@ class EventResourceTest {
                 event("r-6", "opt_in", c, "channel", "push"));
         Events.post(batch).statusCode(200).body("applied", org.hamcrest.Matchers.equalTo(6));
         String[] keys = KeySchema.keys(c);
-        Map<String, String> engagement = redis.hgetall(keys[KeySchema.ENGAGEMENT]);
-        long contacts = redis.zcard(keys[KeySchema.CONTACTS]);
-        List<String> recent = redis.lrange(keys[KeySchema.RECENT], 0, -1);
-        String cart = redis.get(keys[KeySchema.CART]);
+        Map<String, String> engagement = redis.sync().hgetall(keys[KeySchema.ENGAGEMENT]);
+        long contacts = redis.sync().zcard(keys[KeySchema.CONTACTS]);
+        List<String> recent = redis.sync().lrange(keys[KeySchema.RECENT], 0, -1);
+        String cart = redis.sync().get(keys[KeySchema.CART]);
         int streamed = stream(c).size();
-        Map<String, String> report = redis.hgetall(KeySchema.report(KeySchema.partition(c),
+        Map<String, String> report = redis.sync().hgetall(KeySchema.report(KeySchema.partition(c),
                 java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(java.time.LocalDate.now(java.time.ZoneOffset.UTC))));
 
         JsonPath again = Events.post(batch).statusCode(200).extract().jsonPath();
@@ -229,12 +217,12 @@ class EventResourceTest {
         assertThat(again.getInt("duplicates")).isEqualTo(6);
         assertThat(again.getList("results.status")).containsOnly("duplicate");
         assertThat(again.getList("results.eventId")).containsExactly("r-1", "r-2", "r-3", "r-4", "r-5", "r-6");
-        assertThat(redis.hgetall(keys[KeySchema.ENGAGEMENT])).isEqualTo(engagement);
-        assertThat(redis.zcard(keys[KeySchema.CONTACTS])).isEqualTo(contacts);
-        assertThat(redis.lrange(keys[KeySchema.RECENT], 0, -1)).isEqualTo(recent);
-        assertThat(redis.get(keys[KeySchema.CART])).isEqualTo(cart);
+        assertThat(redis.sync().hgetall(keys[KeySchema.ENGAGEMENT])).isEqualTo(engagement);
+        assertThat(redis.sync().zcard(keys[KeySchema.CONTACTS])).isEqualTo(contacts);
+        assertThat(redis.sync().lrange(keys[KeySchema.RECENT], 0, -1)).isEqualTo(recent);
+        assertThat(redis.sync().get(keys[KeySchema.CART])).isEqualTo(cart);
         assertThat(stream(c)).hasSize(streamed);
-        assertThat(redis.hgetall(KeySchema.report(KeySchema.partition(c),
+        assertThat(redis.sync().hgetall(KeySchema.report(KeySchema.partition(c),
                 java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(java.time.LocalDate.now(java.time.ZoneOffset.UTC)))))
                 .containsAllEntriesOf(report.entrySet().stream().filter(e -> e.getKey().startsWith("ev-offer-r|"))
                         .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));

@@ -10,7 +10,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.nbo.redis.KeySchema;
 import io.nbo.testing.Customers;
 import io.nbo.testing.Events;
-import io.nbo.testing.RedisProbe;
+import io.nbo.testing.RealRedis;
 import io.nbo.testing.RedisServer;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -29,11 +29,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -55,19 +54,8 @@ class PrivacyTest {
     static final String NEIGHBOUR = IntStream.range(0, 1_000_000).mapToObj(i -> "t-priv-b-" + i)
             .filter(id -> KeySchema.partition(id) == KeySchema.partition(ERASED)).findFirst().orElseThrow();
 
-    static RedisProbe probe;
-    static RedisCommands<String, String> redis;
-
-    @BeforeAll
-    static void connect() {
-        probe = RedisProbe.ofApp();
-        redis = probe.redis();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        probe.close();
-    }
+    @RegisterExtension
+    static final RealRedis redis = RealRedis.ofApp();
 
     /**
      * Stores the customer, makes two decisions that serve an offer each, and reports both shown: every kind of data
@@ -97,7 +85,7 @@ class PrivacyTest {
     }
 
     static List<Map<String, String>> streamOf(String customerId) {
-        return redis.xrange(KeySchema.events(customerId), Range.create("-", "+")).stream().map(StreamMessage::getBody)
+        return redis.sync().xrange(KeySchema.events(customerId), Range.create("-", "+")).stream().map(StreamMessage::getBody)
                 .filter(b -> customerId.equals(b.get("customerId"))).toList();
     }
 
@@ -107,7 +95,7 @@ class PrivacyTest {
         List<String> keys = new ArrayList<>(Arrays.asList(KeySchema.personalKeys(customerId)));
         decisions.forEach(d -> keys.add(KeySchema.decision(customerId, d)));
         for (String key : keys) {
-            byte[] dump = redis.dump(key);
+            byte[] dump = redis.sync().dump(key);
             values.put(key, dump == null ? null : java.util.HexFormat.of().formatHex(dump));
         }
         return values;
@@ -115,8 +103,8 @@ class PrivacyTest {
 
     static Map<String, Map<String, String>> reports() {
         Map<String, Map<String, String>> reports = new LinkedHashMap<>();
-        for (String key : redis.keys(KeySchema.partitionPrefix(KeySchema.partition(ERASED)) + "report:*")) {
-            reports.put(key, redis.hgetall(key));
+        for (String key : redis.sync().keys(KeySchema.partitionPrefix(KeySchema.partition(ERASED)) + "report:*")) {
+            reports.put(key, redis.sync().hgetall(key));
         }
         return reports;
     }
@@ -128,11 +116,11 @@ class PrivacyTest {
         List<String> decisions = customerWithHistory(ERASED, "priv-a");
         List<String> neighbourDecisions = customerWithHistory(NEIGHBOUR, "priv-b");
         for (String key : KeySchema.personalKeys(ERASED)) {
-            assertThat(redis.exists(key)).as(key).isEqualTo(1);
+            assertThat(redis.sync().exists(key)).as(key).isEqualTo(1);
         }
-        decisions.forEach(d -> assertThat(redis.exists(KeySchema.decision(ERASED, d))).isEqualTo(1));
+        decisions.forEach(d -> assertThat(redis.sync().exists(KeySchema.decision(ERASED, d))).isEqualTo(1));
         assertThat(streamOf(ERASED)).hasSize(7);
-        assertThat(redis.zrange(KeySchema.keys(ERASED)[KeySchema.CONTACTS], 0, -1)).noneMatch(m -> m.startsWith("pending|"));
+        assertThat(redis.sync().zrange(KeySchema.keys(ERASED)[KeySchema.CONTACTS], 0, -1)).noneMatch(m -> m.startsWith("pending|"));
 
         ExtractableResponse<Response> exported = given().get("/v1/customers/" + ERASED + "/export").then().statusCode(200)
                 .contentType(ContentType.JSON).extract();
@@ -166,8 +154,8 @@ class PrivacyTest {
         assertThat(erased.getList("keys")).containsExactlyElementsOf(KeySchema.PERSONAL_KEY_NAMES);
         assertThat(erased.getInt("decisions")).isEqualTo(decisions.size());
         assertThat(erased.getInt("streamEvents")).isEqualTo(7);
-        assertThat(redis.keys("*" + ERASED + "*")).isEmpty();
-        decisions.forEach(d -> assertThat(redis.exists(KeySchema.decision(ERASED, d))).isZero());
+        assertThat(redis.sync().keys("*" + ERASED + "*")).isEmpty();
+        decisions.forEach(d -> assertThat(redis.sync().exists(KeySchema.decision(ERASED, d))).isZero());
         assertThat(streamOf(ERASED)).isEmpty();
         assertThat(snapshot(NEIGHBOUR, neighbourDecisions)).isEqualTo(neighbourBefore).doesNotContainValue(null);
         assertThat(streamOf(NEIGHBOUR)).isEqualTo(neighbourStream).hasSize(7);
@@ -188,7 +176,7 @@ class PrivacyTest {
         String stream = KeySchema.events(c);
         for (int i = 0; i < 1_200; i++) {
             boolean mine = i % 500 == 7;
-            redis.xadd(stream, Map.of("eventId", "pg-" + i, "type", "page_view", "customerId", mine ? c : c + "-other-" + i,
+            redis.sync().xadd(stream, Map.of("eventId", "pg-" + i, "type", "page_view", "customerId", mine ? c : c + "-other-" + i,
                     "timestamp", Instant.now().toString()));
         }
         assertThat(streamOf(c)).hasSize(3);
@@ -202,7 +190,7 @@ class PrivacyTest {
         assertThat(erased.getList("keys")).isEmpty();
         assertThat(erased.getInt("streamEvents")).isEqualTo(3);
         assertThat(streamOf(c)).isEmpty();
-        assertThat(redis.xlen(stream)).isGreaterThanOrEqualTo(1_197);
+        assertThat(redis.sync().xlen(stream)).isGreaterThanOrEqualTo(1_197);
         given().delete("/v1/customers/" + c).then().statusCode(404);
     }
 
@@ -218,7 +206,7 @@ class PrivacyTest {
     @Order(4)
     void withRedisDownDeleteAndExportAnswer503ToRetry() throws Exception {
         given().contentType(ContentType.JSON).body(Customers.noConsent()).put("/v1/customers/t-priv-down").then().statusCode(200);
-        RedisServer server = RedisServerResource.current();
+        RedisServer server = redis.server();
         server.kill();
         try {
             given().delete("/v1/customers/t-priv-down").then().statusCode(503).header("Retry-After", "1")

@@ -8,6 +8,7 @@ import io.nbo.model.CartItem;
 import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
 import io.nbo.redis.RedisConnection;
+import io.nbo.testing.RealRedis;
 import io.nbo.testing.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,32 +23,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ImportCommandTest {
 
-    static RedisServer server;
-    static RedisConnection redis;
-    static CustomerContextRepository repository;
+    @RegisterExtension
+    static final RealRedis server = RealRedis.start();
+    static final RedisConnection redis = server.closedAfterAll(RedisConnection.open(server.url(), Duration.ofSeconds(1), null));
+    static final CustomerContextRepository repository = new CustomerContextRepository(redis, 10);
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-        redis = RedisConnection.open(server.url(), Duration.ofSeconds(1), null);
-        repository = new CustomerContextRepository(redis, 10);
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-        server.close();
-    }
 
     static Optional<StoredCustomer> load(String id) throws Exception {
         return repository.load(id).toCompletableFuture().get(2, TimeUnit.SECONDS);

@@ -4,18 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.nbo.testing.RedisServer;
+import io.nbo.testing.Drl;
+import io.nbo.testing.RealRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class SimulateCommandTest {
 
-    static RedisServer server;
+    @RegisterExtension
+    static final RealRedis server = RealRedis.start();
     static Path customers;
 
     @TempDir
@@ -26,15 +28,9 @@ class SimulateCommandTest {
 
     @BeforeAll
     static void importDemoCustomers() {
-        server = RedisServer.start();
         customers = shared.resolve("customers.jsonl");
         assertThat(Cli.run("generate", "--count", "300", "--out", customers.toString()).exitCode()).isZero();
         assertThat(Cli.run("import", "--redis", server.url(), customers.toString()).exitCode()).isZero();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     /** A copy of the real rules with one more rule: bestsellers first for everyone on the web. */
@@ -45,19 +41,8 @@ class SimulateCommandTest {
                 Files.copy(f, rules.resolve(f.getFileName()));
             }
         }
-        Files.writeString(rules.resolve("zz-bestsellers.drl"), """
-                package rules;
-                import io.nbo.model.*;
-                rule "Bestsellers first on the web"
-                when
-                    $r : Result()
-                    Request(channel == "web")
-                    $o : Offer(id == "bestsellers-discovery")
-                then
-                    $r.eligible($o, "test");
-                    $r.boost($o, 1000, "test");
-                end
-                """);
+        Files.writeString(rules.resolve("zz-bestsellers.drl"), Drl.file(Drl.rule("Bestsellers first on the web").when("Request(channel == \"web\")")
+                .offer("bestsellers-discovery").eligible("test").boost(1000, "test")));
         return rules;
     }
 

@@ -12,34 +12,22 @@ import io.nbo.redis.RedisConnection;
 import io.nbo.redis.RedisUnavailableException;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServer;
+import io.nbo.testing.RealRedis;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CustomerContextRepositoryTest {
 
-    static RedisServer server;
-    static RedisConnection redis;
-    static CustomerContextRepository repository;
-
-    @BeforeAll
-    static void start() {
-        server = RedisServer.start();
-        redis = RedisConnection.open(server.url(), Duration.ofSeconds(1), null);
-        repository = new CustomerContextRepository(redis, 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        redis.close();
-        server.close();
-    }
+    @RegisterExtension
+    static final RealRedis server = RealRedis.start();
+    static final RedisConnection redis = server.closedAfterAll(RedisConnection.open(server.url(), Duration.ofSeconds(1), null));
+    static final CustomerContextRepository repository = new CustomerContextRepository(redis, 2);
 
     static final Instant AT = Instant.parse("2026-11-20T10:00:00Z");
 
@@ -60,7 +48,7 @@ class CustomerContextRepositoryTest {
         repository.upsert("c-busy", sample(), AT).toCompletableFuture().get(2, TimeUnit.SECONDS);
         try (RedisConnection decisions = RedisConnection.open(server.url(), Duration.ofMillis(250), null)) {
             CustomerContextRepository customers = new CustomerContextRepository(decisions, 2);
-            java.util.concurrent.CompletableFuture<Object> busy = RedisProbe.busyFor(server, 700);
+            java.util.concurrent.CompletableFuture<Object> busy = RedisProbe.busyFor(server.server(), 700);
 
             var forADecision = customers.load("c-busy").toCompletableFuture();
             var forASimulation = customers.loadPatiently("c-busy", Duration.ofSeconds(5)).toCompletableFuture();

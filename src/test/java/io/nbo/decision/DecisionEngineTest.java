@@ -14,6 +14,7 @@ import io.nbo.policy.Suppressed;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
 import io.nbo.simulation.ScenarioRunner;
+import io.nbo.testing.Drl;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -38,44 +39,11 @@ class DecisionEngineTest {
                   - {id: mail-only, name: Mail only, group: c, value: 50, channels: {email: {headline: Mail}}}
                   - {id: boosted-only, name: Boosted only, group: d, value: 50, channels: {web: {headline: B}}}
                   - {id: expired, name: Expired, group: e, value: 500, validUntil: 2026-01-01T00:00:00Z, channels: {web: {headline: E}}}
-                """, "test.drl", """
-                package rules;
-                import io.nbo.model.*;
-
-                rule "Everything is eligible"
-                when
-                    $r : Result()
-                    $o : Offer(id != "boosted-only")
-                then
-                    $r.eligible($o, "because");
-                end
-
-                rule "Small gets a big boost on the sale page"
-                when
-                    $r : Result()
-                    Request(page == "sale")
-                    $o : Offer(id == "small")
-                then
-                    $r.boost($o, 100, "on sale");
-                end
-
-                rule "Boosted, never eligible, then excluded"
-                when
-                    $r : Result()
-                    $o : Offer(id == "boosted-only")
-                then
-                    $r.boost($o, 2, "boost");
-                    $r.exclude($o, "excluded");
-                end
-
-                rule "Big alt is excluded"
-                when
-                    $r : Result()
-                    $o : Offer(id == "big-alt")
-                then
-                    $r.exclude($o, "not today");
-                end
-                """));
+                """, "test.drl", Drl.file(
+                Drl.rule("Everything is eligible").offerWhere("id != \"boosted-only\"").eligible("because"),
+                Drl.rule("Small gets a big boost on the sale page").when("Request(page == \"sale\")").offer("small").boost(100, "on sale"),
+                Drl.rule("Boosted, never eligible, then excluded").offer("boosted-only").boost(2, "boost").exclude("excluded"),
+                Drl.rule("Big alt is excluded").offer("big-alt").exclude("not today"))));
     }
 
     static Customer customer(Map<String, Boolean> consent, Map<String, Map<String, Long>> engagement) {
@@ -148,18 +116,6 @@ class DecisionEngineTest {
         assertThat(decide(Customer.unknown("x", NOW), null, Channel.STORE, 1).preferredChannel()).isEqualTo(Channel.STORE);
     }
 
-    /** A rule that triggers itself for ever (the sandbox would refuse it; the limits must stop it anyway). */
-    static final String FOREVER = """
-            package rules;
-            import io.nbo.model.*;
-            rule "Forever"
-            when
-                java.util.ArrayList() or Result()
-            then
-                insert(new java.util.ArrayList());
-            end
-            """;
-
     static RuleSet compileUnchecked(String drl) throws Exception {
         return new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC(), false).compile(Map.of("offers.yaml", """
                 offers:
@@ -169,24 +125,9 @@ class DecisionEngineTest {
 
     @Test
     void rulesThatLoopForeverAreStoppedByTheFiringLimitAndTheAnswerSaysSo() throws Exception {
-        RuleSet looping = compileUnchecked("""
-                package rules;
-                import io.nbo.model.*;
-                rule "Big is eligible"
-                when
-                    $r : Result()
-                    $o : Offer(id == "big")
-                then
-                    $r.eligible($o, "x");
-                    insert(new java.util.ArrayList());
-                end
-                rule "And again, forever"
-                when
-                    java.util.ArrayList()
-                then
-                    insert(new java.util.ArrayList());
-                end
-                """);
+        RuleSet looping = compileUnchecked(Drl.file(
+                Drl.rule("Big is eligible").offer("big").eligible("x").then("insert(new java.util.ArrayList());"),
+                Drl.rule("And again, forever").when("java.util.ArrayList()").then("insert(new java.util.ArrayList());")));
 
         // A generous time budget: on a crowded machine 50 ms can run out before 1,000 firings.
         var out = new DecisionEngine(1, 20, 1_000, java.time.Duration.ofSeconds(30)).decide(looping, customer(Map.of(), Map.of()),
@@ -200,7 +141,7 @@ class DecisionEngineTest {
 
     @Test
     void aRuleSetThatLoopsIsCaughtByItsWarmUpEvenWithoutScenarios() throws Exception {
-        RuleSet looping = compileUnchecked(FOREVER);
+        RuleSet looping = compileUnchecked(Drl.LOOPS_FOREVER);
 
         List<String> unfinished = looping.warmUp(2_000, java.time.Duration.ofSeconds(30));
 
@@ -211,11 +152,11 @@ class DecisionEngineTest {
 
     @Test
     void slowRulesAreStoppedByTheTimeBudget() throws Exception {
-        StringBuilder drl = new StringBuilder("package rules;\nimport io.nbo.model.*;\n");
+        List<Drl.Rule> rules = new java.util.ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            drl.append("rule \"Slow ").append(i).append("\" when Result() then try { Thread.sleep(5); } catch (InterruptedException e) { } end\n");
+            rules.add(Drl.rule("Slow " + i).then("try { Thread.sleep(5); } catch (InterruptedException e) { }"));
         }
-        RuleSet slow = compileUnchecked(drl.toString());
+        RuleSet slow = compileUnchecked(Drl.file(rules));
 
         var out = new DecisionEngine(1, 20, 10_000, java.time.Duration.ofMillis(30)).decide(slow, customer(Map.of(), Map.of()),
                 new Request("web", null, null, null, Map.of()), Channel.WEB, 1, NOW);
@@ -227,7 +168,7 @@ class DecisionEngineTest {
 
     @Test
     void aScenarioFailsWhenTheRulesCannotFinish() throws Exception {
-        RuleSet looping = compileUnchecked(FOREVER);
+        RuleSet looping = compileUnchecked(Drl.LOOPS_FOREVER);
         ScenarioRunner runner = new ScenarioRunner(new DecisionEngine(1, 20, 500, ScenarioRunner.SAFETY_STOP),
                 io.nbo.context.CustomerDataValidator.standalone());
 
@@ -244,25 +185,9 @@ class DecisionEngineTest {
 
     @Test
     void aRuleThatChangesTheSessionMakesThePartialAnswerSaySoAndTheNextDecisionIsWhole() throws Exception {
-        RuleSet hostile = compileUnchecked("""
-                package rules;
-                import io.nbo.model.*;
-                rule "Big is eligible"
-                when
-                    $r : Result()
-                    Request()
-                    $o : Offer(id == "big")
-                then
-                    $r.eligible($o, "x");
-                end
-                rule "Takes the result away"
-                when
-                    $r : Result()
-                    Request(attr("attack") == "yes")
-                then
-                    delete($r);
-                end
-                """);
+        RuleSet hostile = compileUnchecked(Drl.file(
+                Drl.rule("Big is eligible").when("Request()").offer("big").eligible("x"),
+                Drl.rule("Takes the result away").context("attack", "yes").then("delete($r);")));
         Customer c = customer(Map.of(), Map.of());
 
         var attacked = engine.decide(hostile, c, new Request("web", null, null, null, Map.of("attack", "yes")), Channel.WEB, 1, NOW);
@@ -277,22 +202,9 @@ class DecisionEngineTest {
     /** No rule is left to fire, so only a check after the conditions sees the budget overrun. */
     @Test
     void aSlowConditionCountsAgainstTheTimeBudget() throws Exception {
-        RuleSet slow = compileUnchecked("""
-                package rules;
-                import io.nbo.model.*;
-                function boolean slowly(String channel, long millis) {
-                    try { Thread.sleep(millis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-                    return false;
-                }
-                rule "Big, after a slow condition that does not even hold"
-                when
-                    $r : Result()
-                    Request(attr("mode") == "slow", slowly(channel, 300))
-                    $o : Offer(id == "big")
-                then
-                    $r.eligible($o, "x");
-                end
-                """);
+        RuleSet slow = compileUnchecked(Drl.file(Drl.SLOWLY,
+                Drl.rule("Big, after a slow condition that does not even hold")
+                        .when("Request(attr(\"mode\") == \"slow\", slowly(channel, 300))").offer("big").eligible("x")));
 
         var out = new DecisionEngine(1, 20, 10_000, java.time.Duration.ofMillis(50)).decide(slow, customer(Map.of(), Map.of()),
                 new Request("web", null, null, null, Map.of("mode", "slow")), Channel.WEB, 1, NOW);

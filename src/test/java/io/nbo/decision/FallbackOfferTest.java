@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.redis.KeySchema;
 import io.nbo.testing.Api;
+import io.nbo.testing.Drl;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServerResource;
 import io.nbo.testing.RuleSets;
@@ -43,29 +44,10 @@ class FallbackOfferTest {
                         Files.delete(f);
                     }
                 }
-                Files.writeString(dir.resolve("never.drl"), """
-                        package rules;
-                        import io.nbo.model.*;
-
-                        rule "Only a request that never comes"
-                        when
-                            $r : Result()
-                            Request(attr("never") == "sent")
-                            $o : Offer(id == "free-shipping")
-                        then
-                            $r.eligible($o, "never");
-                        end
-
-                        rule "Greets by a first name that may be missing"
-                        when
-                            $r : Result()
-                            Request(attr("test") == "failing rule")
-                            $c : Customer()
-                            $o : Offer(id == "free-shipping")
-                        then
-                            $r.eligible($o, "Hello " + $c.text("firstName").length());
-                        end
-                        """);
+                Files.writeString(dir.resolve("never.drl"), Drl.file(
+                        Drl.rule("Only a request that never comes").context("never", "sent").offer("free-shipping").eligible("never"),
+                        Drl.rule("Greets by a first name that may be missing").context("test", "failing rule").when("$c : Customer()")
+                                .offer("free-shipping").then("$r.eligible($o, \"Hello \" + $c.text(\"firstName\").length());")));
                 return Map.of("nbo.rules.dir", dir.toString());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.nbo.rules.RuleSetCompiler;
+import io.nbo.testing.Drl;
 import io.nbo.testing.RedisServer;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -188,19 +189,8 @@ class TwoReplicasIT {
         assertThat(active(b)).isEqualTo(original);
 
         Map<String, String> files = new TreeMap<>(RuleSetCompiler.readFolder(Path.of("rules")));
-        files.put("zz-it.drl", """
-                package rules;
-                import io.nbo.model.*;
-                rule "IT campaign puts bestsellers first"
-                when
-                    $r : Result()
-                    Request(attr("campaign") == "it")
-                    $o : Offer(id == "bestsellers-discovery")
-                then
-                    $r.eligible($o, "it");
-                    $r.boost($o, 1000, "it");
-                end
-                """);
+        files.put("zz-it.drl", Drl.file(Drl.rule("IT campaign puts bestsellers first").context("campaign", "it")
+                .offer("bestsellers-discovery").eligible("it").boost(1000, "it")));
         Instant sent = Instant.now();
         HttpResponse<String> published = post(b, "/v1/rulesets", Map.of("files", files, "author", "it", "message", "two replicas"));
         System.out.printf("the publish to B (compile, scenarios, both replicas compile, activate) took %d ms%n",

@@ -11,6 +11,7 @@ import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
 import io.nbo.testing.CouponRules;
 import io.nbo.testing.Customers;
+import io.nbo.testing.RealRedis;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,9 +32,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The contact policies of rules/policies.yaml hold on real decisions against a real Redis, also under concurrency. */
 @QuarkusTest
@@ -49,18 +49,8 @@ class ContactPolicyTest {
     }
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static RedisConnection redis;
-
-    @BeforeAll
-    static void connect() {
-        redis = RedisConnection.open(RedisServerResource.current().url(), Duration.ofSeconds(2), null);
-    }
-
-    @AfterAll
-    static void close() {
-        redis.close();
-    }
-
+    @RegisterExtension
+    static final RealRedis redis = RealRedis.ofApp();
 
 
     static <T> List<T> concurrently(int n, Callable<T> call) throws Exception {
@@ -86,7 +76,7 @@ class ContactPolicyTest {
     }
 
     static List<String> contacts(String customerId) throws Exception {
-        return redis.commands().zrange(KeySchema.keys(customerId)[KeySchema.CONTACTS], 0, -1).get(2, TimeUnit.SECONDS);
+        return redis.sync().zrange(KeySchema.keys(customerId)[KeySchema.CONTACTS], 0, -1);
     }
 
     @Test
@@ -167,7 +157,7 @@ class ContactPolicyTest {
         assertThat(answers).filteredOn(a -> !a.getList("offers.offerId").contains("policy-test-coupon"))
                 .hasSize(8)
                 .allSatisfy(a -> assertThat(a.getString("suppressed.find { it.offerId == 'policy-test-coupon' }.code")).isEqualTo("sold_out"));
-        assertThat(redis.commands().get(KeySchema.globalCount("policy-test-coupon")).get(2, TimeUnit.SECONDS)).isEqualTo("2");
+        assertThat(redis.sync().get(KeySchema.globalCount("policy-test-coupon"))).isEqualTo("2");
     }
 
     @Test
@@ -206,18 +196,18 @@ class ContactPolicyTest {
         store("record-1");
         JsonPath d = decide(Map.of("customerId", "record-1", "channel", "web", "limit", 2));
 
-        String recorded = redis.commands().get(KeySchema.decision("record-1", d.getString("decisionId"))).get(2, TimeUnit.SECONDS);
+        String recorded = redis.sync().get(KeySchema.decision("record-1", d.getString("decisionId")));
         JsonNode record = JSON.readTree(recorded);
         assertThat(record.get("v").asText()).isEqualTo(d.getString("ruleSetVersion"));
         assertThat(record.get("c").asText()).isEqualTo("web");
         assertThat(record.get("o").findValuesAsText("id")).isEqualTo(d.getList("offers.offerId", String.class));
         assertThat(record.at("/o/0/p/0").asDouble()).isEqualTo(d.getDouble("offers[0].scoreParts.propensity"));
-        Long ttl = redis.commands().ttl(KeySchema.decision("record-1", d.getString("decisionId"))).get(2, TimeUnit.SECONDS);
+        Long ttl = redis.sync().ttl(KeySchema.decision("record-1", d.getString("decisionId")));
         assertThat(ttl).isBetween(Duration.ofHours(23).toSeconds(), Duration.ofHours(24).toSeconds());
 
         String day = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd").withZone(java.time.ZoneOffset.UTC).format(Instant.now());
         String field = d.getString("offers[0].offerId") + "|web|" + d.getString("ruleSetVersion") + "|served";
-        String count = redis.commands().hget(KeySchema.report(KeySchema.partition("record-1"), day), field).get(2, TimeUnit.SECONDS);
+        String count = redis.sync().hget(KeySchema.report(KeySchema.partition("record-1"), day), field);
         assertThat(Long.parseLong(count)).isPositive();
     }
 
@@ -273,7 +263,7 @@ class ContactPolicyTest {
             assertThat(d.getDouble("offers[" + i + "].score")).isCloseTo(product, org.assertj.core.api.Assertions.within(1e-4));
             assertThat(d.getString("offers[" + i + "].creative.headline")).isNotBlank();
         }
-        JsonNode record = JSON.readTree(redis.commands().get(KeySchema.decision("sms-first", d.getString("decisionId"))).get(2, TimeUnit.SECONDS));
+        JsonNode record = JSON.readTree(redis.sync().get(KeySchema.decision("sms-first", d.getString("decisionId"))));
         assertThat(record.get("o").findValuesAsText("ch")).isEqualTo(channels);
     }
 

@@ -7,6 +7,7 @@ import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.simulation.ScenarioRunner;
+import io.nbo.testing.Drl;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,45 +30,11 @@ class BusyMachineTest {
               - {id: on-web, name: On the web, group: c, value: 10, channels: {web: {headline: W}}}
             """;
 
-    private static final String RULES = """
-            package rules;
-            import io.nbo.model.*;
-            rule "Everyone gets the offer for everyone"
-            when
-                $r : Result()
-                $o : Offer(id == "everyone")
-            then
-                $r.eligible($o, "for everyone");
-            end
-            rule "Guests get the guest offer"
-            when
-                $r : Result()
-                not Customer(known)
-                $o : Offer(id == "guests")
-            then
-                $r.eligible($o, "a guest");
-            end
-            rule "Requests on the web get the web offer"
-            when
-                $r : Result()
-                Request(channel == "web")
-                $o : Offer(id == "on-web")
-            then
-                $r.eligible($o, "on the web");
-            end
-            """;
+    private static final String RULES = Drl.file(
+            Drl.rule("Everyone gets the offer for everyone").offer("everyone").eligible("for everyone"),
+            Drl.rule("Guests get the guest offer").when("not Customer(known)").offer("guests").eligible("a guest"),
+            Drl.rule("Requests on the web get the web offer").when("Request(channel == \"web\")").offer("on-web").eligible("on the web"));
 
-    /** Triggers itself for ever (the sandbox refuses it; these rule sets are compiled without it). */
-    private static final String LOOP = """
-            package rules;
-            import io.nbo.model.*;
-            rule "Forever"
-            when
-                java.util.ArrayList() or Result()
-            then
-                insert(new java.util.ArrayList());
-            end
-            """;
 
     private static final String SCENARIO = """
             name: A guest on the web
@@ -114,7 +81,7 @@ class BusyMachineTest {
 
     @Test
     void rulesThatLoopAreStillRefusedOnTheirFiringsOnASlowMachine() throws Exception {
-        RuleSet looping = compile(LOOP);
+        RuleSet looping = compile(Drl.LOOPS_FOREVER);
         // 10,000 firings at 1 ms each take 10 s by this clock: more than the budgets of before, less than the safety stop.
         looping.measureTimeWith(busyMachine(Duration.ofMillis(1)));
 
@@ -128,7 +95,7 @@ class BusyMachineTest {
 
     @Test
     void aRunThatNeverEndsIsStoppedByTheSafetyStopAndSaysTheMachineMayBeTheCause() throws Exception {
-        RuleSet looping = compile(LOOP);
+        RuleSet looping = compile(Drl.LOOPS_FOREVER);
         looping.measureTimeWith(busyMachine(Duration.ofSeconds(2)));
 
         List<String> warmUp = looping.warmUp(RuleSetValidator.WARM_UP_FIRINGS, RuleSetValidator.WARM_UP_SAFETY_STOP);

@@ -8,6 +8,7 @@ import io.nbo.model.CustomerData;
 import io.nbo.model.Request;
 import io.nbo.model.SourceError;
 import io.nbo.offers.OfferCatalogLoader;
+import io.nbo.testing.Drl;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,46 +58,12 @@ class ResidentSessionTest {
                   web: {headline: "This weekend"}
             """;
 
-    private static final String RULES = """
-            package rules;
-            import io.nbo.model.*;
-
-            rule "Everyone gets the offer for everyone"
-            when
-                $r : Result()
-                $o : Offer(id == "everyone")
-            then
-                $r.eligible($o, "for everyone");
-            end
-
-            rule "Members get the member offer"
-            when
-                $r : Result()
-                Customer(known)
-                $o : Offer(id == "members")
-            then
-                $r.eligible($o, "a member");
-            end
-
-            rule "Anyone not known gets the guest offer"
-            when
-                $r : Result()
-                not Customer(known)
-                $o : Offer(id == "guests")
-            then
-                $r.eligible($o, "a guest");
-            end
-
-            rule "The weekend offer, while it runs"
-            when
-                $r : Result()
-                $o : Offer(id == "weekend")
-            then
-                $r.eligible($o, "this weekend");
-            end
-
-            rule "Email visitors prefer email" when $r : Result() Request(attr("utm_medium") == "email") then $r.preferChannel("email", 2.0, "came by email"); end
-            """;
+    private static final String RULES = Drl.file(
+            Drl.rule("Everyone gets the offer for everyone").offer("everyone").eligible("for everyone"),
+            Drl.rule("Members get the member offer").when("Customer(known)").offer("members").eligible("a member"),
+            Drl.rule("Anyone not known gets the guest offer").when("not Customer(known)").offer("guests").eligible("a guest"),
+            Drl.rule("The weekend offer, while it runs").offer("weekend").eligible("this weekend"),
+            Drl.rule("Email visitors prefer email").context("utm_medium", "email").preferChannel("email", 2.0, "came by email"));
 
     private final RuleSetCompiler compiler = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC());
 
@@ -148,36 +115,12 @@ class ResidentSessionTest {
 
     @Test
     void ruleAttributesActPerDecisionAsInAFreshSession() throws Exception {
-        RuleSet ruleSet = compile("""
-                package rules;
-                import io.nbo.model.*;
-                rule "Locked while active, still once per decision"
-                lock-on-active true
-                when
-                    $r : Result()
-                    Customer(known)
-                    $o : Offer(id == "members")
-                then
-                    $r.eligible($o, "locked");
-                end
-                rule "First of a group"
-                activation-group "one of two"
-                salience 10
-                when
-                    $r : Result()
-                    $o : Offer(id == "everyone")
-                then
-                    $r.eligible($o, "first");
-                end
-                rule "Second of a group"
-                activation-group "one of two"
-                when
-                    $r : Result()
-                    $o : Offer(id == "guests")
-                then
-                    $r.eligible($o, "second");
-                end
-                """);
+        RuleSet ruleSet = compile(Drl.file(
+                Drl.rule("Locked while active, still once per decision").attribute("lock-on-active true")
+                        .when("Customer(known)").offer("members").eligible("locked"),
+                Drl.rule("First of a group").attribute("activation-group \"one of two\"").attribute("salience 10")
+                        .offer("everyone").eligible("first"),
+                Drl.rule("Second of a group").attribute("activation-group \"one of two\"").offer("guests").eligible("second")));
 
         for (int i = 0; i < 3; i++) {
             RuleSet.Evaluation e = ruleSet.evaluate(member("m" + i), web(Map.of()), NOW, 1000);
@@ -223,17 +166,8 @@ class ResidentSessionTest {
 
     @Test
     void aRuleThatThrowsLeavesTheNextDecisionUntouched() throws Exception {
-        RuleSet ruleSet = compile(RULES + """
-                rule "Members with a broken boost"
-                when
-                    $r : Result()
-                    Customer(known, text("tier") == "broken")
-                    $o : Offer(id == "members")
-                then
-                    $r.eligible($o, "half done");
-                    $r.boost($o, -1, "not a factor");
-                end
-                """);
+        RuleSet ruleSet = compile(RULES + Drl.rules(Drl.rule("Members with a broken boost")
+                .when("Customer(known, text(\"tier\") == \"broken\")").offer("members").eligible("half done").boost(-1, "not a factor")));
         Customer broken = new Customer("b", true, new CustomerData(Map.of("tier", "broken"), Map.of(), Map.of(), null, List.of()), NOW);
 
         Throwable thrown = catchThrowableOfType(RuntimeException.class, () -> ruleSet.evaluate(broken, web(Map.of()), NOW, 1000));
@@ -281,15 +215,17 @@ class ResidentSessionTest {
 
     @Test
     void aRuleWithoutConditionsIsRefusedWithItsLine() {
-        InvalidRuleSetException e = catchThrowableOfType(InvalidRuleSetException.class, () -> compile(RULES + """
+        String drl = RULES + """
 
                 rule "No conditions at all"
                 then
                 end
-                """));
+                """;
+        InvalidRuleSetException e = catchThrowableOfType(InvalidRuleSetException.class, () -> compile(drl));
 
+        int line = Drl.lineOf(drl, "rule \"No conditions at all\"");
         assertThat(e.errors()).extracting(SourceError::line, SourceError::message)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(40, "rule \"No conditions at all\" has no conditions (no when): "
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(line, "rule \"No conditions at all\" has no conditions (no when): "
                         + "write \"when Request()\" to apply it to every request"));
     }
 

@@ -3,6 +3,7 @@ package io.nbo.rules;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nbo.testing.Drl;
 import io.nbo.testing.RedisServerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,18 +86,8 @@ class RuleReloadTest {
         String top = first.getString("offers[0].offerId");
         assertThat(first.getString("ruleSetVersion")).isEqualTo(before);
 
-        Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"), """
-                package rules;
-                import io.nbo.model.*;
-
-                rule "Test switches off the top offer"
-                when
-                    $r : Result()
-                    $o : Offer(id == "%s")
-                then
-                    $r.exclude($o, "switched off by the test");
-                end
-                """.formatted(top));
+        Files.writeString(CopiedRules.DIR.resolve("zz-test.drl"),
+                Drl.file(Drl.rule("Test switches off the top offer").offer(top).exclude("switched off by the test")));
         String editedDrl = Files.readString(CopiedRules.DIR.resolve("zz-test.drl"));
         await("the edited rule set", () -> !before.equals(activeVersion()));
         String edited = activeVersion();

@@ -10,6 +10,7 @@ import io.nbo.model.CustomerData;
 import io.nbo.model.Request;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.redis.RedisConnection;
+import io.nbo.testing.Drl;
 import io.nbo.testing.RedisServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -36,44 +37,12 @@ class SessionIntegrityTest {
               - {id: on-web, name: On the web, group: c, value: 10, channels: {web: {headline: W}, email: {headline: W}}}
             """;
 
-    private static final String RULES = """
-            package rules;
-            import io.nbo.model.*;
-
-            rule "Everyone gets the offer for everyone"
-            when
-                $r : Result()
-                $o : Offer(id == "everyone")
-            then
-                $r.eligible($o, "for everyone");
-            end
-
-            rule "Members get the member offer"
-            when
-                $r : Result()
-                Customer(known)
-                $o : Offer(id == "members")
-            then
-                $r.eligible($o, "a member");
-            end
-
-            rule "Whoever asks on the web gets the web offer"
-            when
-                $r : Result()
-                Customer()
-                Request(channel == "web")
-                $o : Offer(id == "on-web")
-            then
-                $r.eligible($o, "on the web");
-            end
-
-            rule "Attack: delete the result"
-            when
-                $r : Result()
-                Request(attr("attack") == "delete-result")
-            then
-                delete($r);
-            end
+    private static final String RULES = Drl.file(
+            Drl.rule("Everyone gets the offer for everyone").offer("everyone").eligible("for everyone"),
+            Drl.rule("Members get the member offer").when("Customer(known)").offer("members").eligible("a member"),
+            Drl.rule("Whoever asks on the web gets the web offer").when("Customer()", "Request(channel == \"web\")").offer("on-web")
+                    .eligible("on the web"),
+            Drl.rule("Attack: delete the result").context("attack", "delete-result").then("delete($r);")) + """
 
             rule "Attack: leave a request behind"
             when
@@ -99,23 +68,9 @@ class SessionIntegrityTest {
             """;
 
     /** On the web in slow mode, nothing but a slow condition that does not hold, so the budget has no match to refuse. */
-    private static final String SLOW = """
-            package rules;
-            import io.nbo.model.*;
-
-            function boolean slowly(String channel, long millis) {
-                try { Thread.sleep(millis); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
-                return false;
-            }
-
-            rule "A condition that takes longer than the budget, and does not even hold"
-            when
-                $r : Result()
-                Request(attr("mode") == "slow", slowly(channel, 300))
-            then
-                $r.eligible("everyone", "slow");
-            end
-            """;
+    private static final String SLOW = Drl.file(Drl.SLOWLY,
+            Drl.rule("A condition that takes longer than the budget, and does not even hold")
+                    .when("Request(attr(\"mode\") == \"slow\", slowly(channel, 300))").then("$r.eligible(\"everyone\", \"slow\");"));
 
     private static final Map<String, String> FILES = Map.of("hostile.drl", RULES, "slow.drl", SLOW, OfferCatalogLoader.FILE_NAME, CATALOG);
 

@@ -37,19 +37,8 @@ public abstract class CouponRules implements QuarkusTestProfile {
                         channels:
                           web: {headline: "Coupon", body: "Two in all."}
                     """);
-            Files.writeString(dir.resolve("zz-policy-test.drl"), """
-                    package rules;
-                    import io.nbo.model.*;
-
-                    rule "Policy test offers the coupon"
-                    when
-                        $r : Result()
-                        Request(attr("test") == "global")
-                        $o : Offer(id == "policy-test-coupon")
-                    then
-                        $r.eligible($o, "test");
-                    end
-                    """);
+            Files.writeString(dir.resolve("zz-policy-test.drl"), Drl.file(Drl.rule("Policy test offers the coupon")
+                    .context("test", "global").offer(COUPON).eligible("test")));
             Files.writeString(dir.resolve("policies.yaml"), Files.readString(dir.resolve("policies.yaml")) + """
                       - name: policy-test-coupons
                         offer: policy-test-coupon

@@ -14,20 +14,8 @@ import java.util.Map;
 public final class RuleSets {
 
     /** Puts bestsellers first for requests with the context {@code test: lifecycle}, and changes nothing else. */
-    public static final String BESTSELLERS_FIRST = """
-            package rules;
-            import io.nbo.model.*;
-
-            rule "Lifecycle test puts bestsellers first"
-            when
-                $r : Result()
-                Request(attr("test") == "lifecycle")
-                $o : Offer(id == "bestsellers-discovery")
-            then
-                $r.eligible($o, "test");
-                $r.boost($o, 1000, "test boost");
-            end
-            """;
+    public static final String BESTSELLERS_FIRST = Drl.file(Drl.rule("Lifecycle test puts bestsellers first")
+            .context("test", "lifecycle").offer("bestsellers-discovery").eligible("test").boost(1000, "test boost"));
 
     /** A rule whose condition never closes: the parser stops at line 6 or 7. */
     public static final String BROKEN = "package rules;\nimport io.nbo.model.*;\nrule \"Broken\"\nwhen\n  $r : Result(\nthen\nend\n";

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * Prints a JMH JSON result of {@link RuleEvaluationBenchmark} as a table (p50, p99, p99.9 and mean per rule set),
- * and issue 5's ratio p50(10,000 rules) / p50(100 rules) against its target of 2.
+ * and the ratio p50(10,000 rules) / p50(100 rules) against its target of at most 2.
  *
  * <pre>java -cp load-tests/jmh/target/nbo-jmh.jar io.nbo.loadtests.jmh.ResultSummary load-tests/jmh/target/jmh-result.json</pre>
  */

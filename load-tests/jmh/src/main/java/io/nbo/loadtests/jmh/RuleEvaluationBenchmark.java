@@ -31,8 +31,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Time of one {@code RuleSet.evaluate} (issue 5: a 10,000-rule set costs at most twice the p50 of the 100-rule
- * set), single-threaded, with the rule sets and decisions of {@code load-tests/ruleset-scale.sh}: a generated
+ * Time of one {@code RuleSet.evaluate} (the target: a 10,000-rule set costs at most twice the p50 of the 100-rule
+ * set), single-threaded, with the rule sets and decisions of {@code load-tests/scale/ruleset-scale.sh}: a generated
  * rule set compiled as RuleSetScale compiles it, and a fixed pool of 4,000 decision inputs over 2,000 demo
  * customers, evaluated in turn. No Redis, contact policies or HTTP: the rules alone.
  *

@@ -8,7 +8,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The rule sets and decision inputs of the load-test programs in {@code load-tests/src} ({@code RuleSetGenerator},
+ * The rule sets and decision inputs of the load-test programs in {@code load-tests/scale} ({@code RuleSetGenerator},
  * {@code RuleSetScale}), for the benchmark. Those programs live in the unnamed package, which a named class cannot
  * import, so {@code LoadTestWorkload}, beside them in it, implements this interface and is loaded by name once.
  */

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The load-test harness (issue 5): builds nbo, starts its own redis-server (nothing kept on disk),
+# The Gatling harness: builds nbo, starts its own redis-server (nothing kept on disk),
 # imports NBO_CUSTOMERS demo customers, starts nbo on each rule set a scenario needs, runs the
-# Gatling simulations of load-tests/src/test/java, then writes a summary (JSON) and the figures
+# Gatling simulations of load-tests/gatling/src/test/java, then writes a summary (JSON) and the figures
 # table of load-tests/README.md from what the runs measured. Traffic goes to 127.0.0.1 only; every
 # phase is bounded in time, and everything started here is stopped on exit.
 #
-#   load-tests/run.sh [all | page-view | call-center | events | publish | capacity | scale | overload ...]
+#   load-tests/gatling/run.sh [all | page-view | call-center | events | publish | capacity | scale | overload ...]
 #   (a scenario may name its own arrival rate: page-view@3000)
 #
 #   NBO_CUSTOMERS  demo customers imported (1000000); the generated file is kept in target/load-tests/
@@ -22,17 +22,16 @@
 #   NBO_JAVA_OPTS  the service's JVM options (-Xmx2g)
 #   REDIS_PORT, HTTP_PORT (6401, 8101); SKIP_BUILD=1 uses the last build; TABLE=0 leaves README.md alone
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 root=$PWD
+. load-tests/lib.sh
 customers="${NBO_CUSTOMERS:-1000000}"; seed="${NBO_SEED:-42}"
 rate="${RATE:-500}"; warmup="${WARMUP:-20}"; duration="${DURATION:-60}"; scale_rate="${SCALE_RATE:-200}"; ladder="${LADDER-2000 3000}"
 concurrency="${CONCURRENCY:-16}"; rounds="${ROUNDS:-2}"; publishes="${PUBLISHES:-3}"; overload_rate="${OVERLOAD_RATE:-14400}"
 redis_port="${REDIS_PORT:-6401}"; http_port="${HTTP_PORT:-8101}"; java_opts="${NBO_JAVA_OPTS:--Xmx2g}"
 scenarios=("$@"); [ ${#scenarios[@]} -gt 0 ] || scenarios=(all)
-for tool in redis-server redis-cli jq jcmd curl; do
-  command -v "$tool" >/dev/null || { [ "$tool" = jq ] && apt-get update -q >/dev/null && apt-get install -y -q jq >/dev/null; } ||
-    { echo "$tool is needed (redis-server/redis-cli: apt-get install -y redis-server; jcmd: a JDK)" >&2; exit 1; }
-done
+command -v jq >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q jq >/dev/null; } || need jq "apt-get install -y jq"
+need redis-cli "apt-get install -y redis-tools"; need jcmd "a JDK"; need curl "apt-get install -y curl"
 
 # The plan: one "rule-set scenario" pair per line, in order; each rule set gets one service start.
 if [ "${scenarios[*]}" = all ]; then
@@ -73,20 +72,21 @@ trap 'exit 130' INT TERM
 [ "${SKIP_BUILD:-}" = 1 ] || ./mvnw -q -B -DskipTests package
 # A copy of the packaged app, so that a build started meanwhile cannot swap jars under a running JVM.
 rm -rf "$out/app" && cp -r target/quarkus-app "$out/app"
-cp="$out/app/app/*:$out/app/lib/main/*:$out/app/lib/boot/*"
-(cd load-tests && ../mvnw -q -B test-compile)
+cp=$(app_cp "$out/app")
+(cd load-tests/gatling && ../../mvnw -q -B test-compile)
 
 # Redis, the customers, and what they take in Redis.
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+redis=$(redis_server)
+"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$out" --pidfile "$out/redis.pid" --logfile "$out/redis.log"
 cli() { redis-cli -p "$redis_port" "$@"; }
 for _ in $(seq 50); do cli ping >/dev/null 2>&1 && break; sleep 0.1; done
 info_field() { cli info "$1" | tr -d '\r' | awk -F: -v k="$2" '$1 == k {print $2}'; }
 used_before=$(info_field memory used_memory)
 customers_file="$cache/customers-$customers-$seed.jsonl"
-[ -s "$customers_file" ] || java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed "$seed" --out "$customers_file"
+[ -s "$customers_file" ] || nbo_in "$out/app" generate --count "$customers" --seed "$seed" --out "$customers_file"
 import_start=$(date +%s.%N)
-java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" "$customers_file" 2>/dev/null | tail -1
+nbo_in "$out/app" import --redis "redis://127.0.0.1:$redis_port" "$customers_file" 2>/dev/null | tail -1
 import_seconds=$(awk -v s="$import_start" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
 used_after=$(info_field memory used_memory)
 # The partition tag of a customer, as io.nbo.redis.KeySchema computes it: CRC32 of the id, modulo 1,024.
@@ -112,7 +112,7 @@ rules_dir() {
       dir="$cache/rules-$n-$offers"
       if [ ! -d "$dir" ]; then
         mkdir -p "$root/target/load-tests-classes"
-        javac -nowarn -d "$root/target/load-tests-classes" -cp "$cp" load-tests/src/*.java
+        javac -nowarn -d "$root/target/load-tests-classes" -cp "$cp" load-tests/scale/*.java
         java -cp "$root/target/load-tests-classes:$cp" RuleSetGenerator --rules "$n" --offers "$offers" --out "$dir" >/dev/null
       fi
       echo "$dir" ;;
@@ -176,15 +176,15 @@ run_scenario() {
   # Each scenario starts with every global cap's inventory full (black-friday-30 takes 100,000 servings,
   # which a few scenarios use up): otherwise later scenarios would decide without its commit step.
   cli --scan --pattern 'nbo:{g:*}:taken' | while read -r k; do cli del "$k" >/dev/null; done
-  rm -f load-tests/target/gatling/lastRun.txt
-  timeout $(( warmup + duration + 300 )) bash -c 'cd load-tests && ../mvnw -q -B gatling:test "$@"' _ "${props[@]}" \
+  rm -f load-tests/gatling/target/gatling/lastRun.txt
+  timeout $(( warmup + duration + 300 )) bash -c 'cd load-tests/gatling && ../../mvnw -q -B gatling:test "$@"' _ "${props[@]}" \
     >"$out/gatling-$label.log" 2>&1 || echo "   gatling ended with $? (see $out/gatling-$label.log)"
   grep -A12 '^---- Global Information' "$out/gatling-$label.log" | grep -E 'request count|50th|99th|99.9th|throughput' || true
   local heap report=""
   heap=$(heap_after_gc)
-  if [ -s load-tests/target/gatling/lastRun.txt ]; then
+  if [ -s load-tests/gatling/target/gatling/lastRun.txt ]; then
     report="$out/gatling/$label"; mkdir -p "$out/gatling"
-    mv "load-tests/target/gatling/$(head -1 load-tests/target/gatling/lastRun.txt)" "$report"
+    mv "load-tests/gatling/target/gatling/$(head -1 load-tests/gatling/target/gatling/lastRun.txt)" "$report"
   fi
   [ -s "$out/stats-$label.json" ] || echo '{"requests": {}, "params": {}}' >"$out/stats-$label.json"
   jq --arg scenario "$scenario" --arg rs "$rs" --argjson heap "$heap" --arg report "${report#"$root/"}" \
@@ -204,24 +204,24 @@ while read -r rs scenario; do
 done <<<"$plan"
 stop_service
 
-# The summary: the machine, Redis memory, and per scenario what load-tests/summary.jq derives from the timings.
+# The summary: the machine, Redis memory, and per scenario what load-tests/gatling/summary.jq derives from the timings.
 git_commit=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src rules load-tests ':!load-tests/README.md' 2>/dev/null || echo "-dirty")
 jq -n --arg run "$run_id" --arg date "$(date -u +%Y-%m-%d)" --argjson nproc "$(nproc)" \
   --arg memory "$(awk '/^MemTotal:/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)" \
   --arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
-  --arg java "$(java -version 2>&1 | head -1)" --arg redis "$(redis-server --version | awk '{print $3}' | sed 's/v=//')" \
+  --arg java "$(java -version 2>&1 | head -1)" --arg redis "$("$redis" --version | awk '{print $3}' | sed 's/v=//')" \
   --arg commit "$git_commit" --arg load "$(cut -d' ' -f1-3 /proc/loadavg)" \
   --slurpfile redisMemory "$out/redis-memory.json" \
   '{run: $run, date: $date, machine: {cpus: $nproc, memory: $memory, cpu: $cpu, java: $java, redis: $redis,
     loadAverageAtEnd: $load, note: "load generator, service and Redis on the same machine"}, commit: $commit, redisMemory: $redisMemory[0]}' \
   >"$out/machine.json"
-jq -s -f load-tests/summary.jq "$out/machine.json" "${stats[@]}" >"$out/summary.json"
+jq -s -f load-tests/gatling/summary.jq "$out/machine.json" "${stats[@]}" >"$out/summary.json"
 cp "$out/summary.json" "$root/target/load-tests/latest-summary.json"
 echo "summary: $out/summary.json"
 jq -r '.scenarios[] | "\(.scenario) on \(.ruleSet): \(.achievedRate // "-")/s (target \(.targetRate)), p50 \(.p50Ms) p99 \(.p99Ms) p99.9 \(.p999Ms) ms, errors \(.errors), floor fraction \(.fractionOfFloor // "-")"' "$out/summary.json"
 
 if [ "${TABLE:-1}" = 1 ]; then
-  jq -r -f load-tests/table.jq "$out/summary.json" >"$out/table.md"
+  jq -r -f load-tests/gatling/table.jq "$out/summary.json" >"$out/table.md"
   awk -v table="$out/table.md" '
     /<!-- harness:table:begin -->/ {print; while ((getline line < table) > 0) print line; skip = 1; next}
     /<!-- harness:table:end -->/ {skip = 0}

@@ -6,27 +6,28 @@
 # DURATION. Prints events applied a second (from nbo_events_total), errors, latency per batch and
 # Redis' own time per event script. Traffic goes to 127.0.0.1 only; Ctrl-C stops everything.
 #
-#   load-tests/events-throughput.sh     # DURATION=30s CONNECTIONS=4 THREADS=1 NBO_BATCH=500 NBO_CUSTOMERS=10000 SKIP_BUILD=1
-#   NBO_MIX=0,0,100,0,0 load-tests/events-throughput.sh   # % impressions, clicks, page views, cart adds, purchases (default 40,10,33,15,2)
-#   NBO_JAVA_OPTS="-XX:StartFlightRecording=filename=target/events.jfr,settings=profile" load-tests/events-throughput.sh
+#   load-tests/wrk/events-throughput.sh # DURATION=30s CONNECTIONS=4 THREADS=1 NBO_BATCH=500 NBO_CUSTOMERS=10000 SKIP_BUILD=1
+#   NBO_MIX=0,0,100,0,0 load-tests/wrk/events-throughput.sh   # % impressions, clicks, page views, cart adds, purchases (default 40,10,33,15,2)
+#   NBO_JAVA_OPTS="-XX:StartFlightRecording=filename=target/events.jfr,settings=profile" load-tests/wrk/events-throughput.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. load-tests/lib.sh
 duration="${DURATION:-30s}"; connections="${CONNECTIONS:-4}"; threads="${THREADS:-1}"
 batch="${NBO_BATCH:-500}"; customers="${NBO_CUSTOMERS:-10000}"
 redis_port=6395
-command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install -y wrk" >&2; exit 1; }
-command -v redis-server >/dev/null || { echo "redis-server is needed: sudo apt-get install -y redis-server" >&2; exit 1; }
+need wrk "sudo apt-get install -y wrk"
+need redis-cli "sudo apt-get install -y redis-tools"
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 [ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -DskipTests package
-cp="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+redis=$(redis_server)
+"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$PWD/target" --pidfile "$PWD/target/events-redis.pid" --logfile "$PWD/target/events-redis.log"
 trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/events-redis.pid)" 2>/dev/null; true' EXIT
 sleep 0.5
 cli() { redis-cli -p "$redis_port" "$@"; }
-java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out target/events-customers.jsonl
-java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" target/events-customers.jsonl 2>/dev/null | sed -n 1p
+./nbo generate --count "$customers" --seed 42 --out target/events-customers.jsonl
+./nbo import --redis "redis://127.0.0.1:$redis_port" target/events-customers.jsonl 2>/dev/null | sed -n 1p
 # One recorded decision per customer, in the decision side's format, so offer events are attributed.
 python3 - "$customers" <<'PY' | cli --pipe >/dev/null
 import json, sys, time, zlib
@@ -56,13 +57,13 @@ redis_cpu() { cli info cpu | tr -d '\r' | awk -F: '/^used_cpu_(sys|user):/ {s +=
 
 echo "warm-up (15s)"
 export NBO_MIX="${NBO_MIX:-40,10,33,15,2}"
-NBO_RUN=warm NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/events.lua \
+NBO_RUN=warm NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/wrk/events.lua \
   "http://127.0.0.1:$http_port/v1/events" >/dev/null
 cli config resetstat >/dev/null
 before=$(applied); start=$(date +%s.%N); cpu0=$(service_cpu); rcpu0=$(redis_cpu)
 echo "== $connections connections, $threads wrk thread(s), batches of $batch, mix $NBO_MIX, $duration"
 NBO_RUN=run NBO_BATCH=$batch NBO_CUSTOMERS=$customers wrk -t"$threads" -c"$connections" -d"$duration" --latency \
-  -s load-tests/events.lua "http://127.0.0.1:$http_port/v1/events" | sed -n '/^batches/,$p'
+  -s load-tests/wrk/events.lua "http://127.0.0.1:$http_port/v1/events" | sed -n '/^batches/,$p'
 end=$(date +%s.%N); after=$(applied); cpu1=$(service_cpu); rcpu1=$(redis_cpu)
 awk -v a="$after" -v b="$before" -v s="$start" -v e="$end" -v c0="$cpu0" -v c1="$cpu1" -v r0="$rcpu0" -v r1="$rcpu1" 'BEGIN {
   n = a - b; printf "events applied: %d in %.1f s = %.0f events/s\n", n, e - s, n / (e - s)

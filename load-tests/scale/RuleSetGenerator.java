@@ -54,13 +54,14 @@ final class RuleSetGenerator {
     /** A generated folder: file name to content, and the pools requests draw from. */
     record Generated(Map<String, String> files, int rules, int offers, List<String> placements, List<String> campaigns) {
 
-        /** Writes the files into a folder, replacing any generated files already there. */
+        /** Writes the files into a folder, replacing the rule files, catalog and policies already there. */
         void writeTo(Path dir) throws IOException {
             Files.createDirectories(dir);
             try (var old = Files.list(dir)) {
                 for (Path p : old.toList()) {
                     String n = p.getFileName().toString();
-                    if (n.endsWith(".drl") || n.equals("offers.yaml")) {
+                    // policies.yaml too: the demo folder's names offers a generated catalog does not have.
+                    if (n.endsWith(".drl") || n.equals("offers.yaml") || n.equals("policies.yaml")) {
                         Files.delete(p);
                     }
                 }

@@ -187,13 +187,11 @@ public final class RuleSetScale {
 
     static void reloads(int count, int decisionsPerReload, Path demo, List<CustomerData> customers) throws Exception {
         if (Boolean.getBoolean("ruleset.rulesParent")) {
-            // The fix for the growth this series showed at e6d0d2f (RuleSetCompiler has passed such a parent
-            // to Drools itself since 6c18e18): Drools' build class loader asks its parent
-            // (the context class loader) for every generated class name, and the JDK's class loaders cache each
-            // miss for good (BuiltinClassLoader.resourceCache). A parent that knows the rules package is not on the
-            // class path answers without asking them.
-            Thread.currentThread().setContextClassLoader(new RulesParentClassLoader(RuleSetScale.class.getClassLoader()));
-            System.out.println("(with RulesParentClassLoader as the context class loader)");
+            // RuleSetCompiler passes this parent to Drools' build and container; set as the context class loader too,
+            // it also answers where Drools falls back to that one. Drools asks the parent for every generated class
+            // name, and the JDK's class loaders would cache each miss for good (BuiltinClassLoader.resourceCache).
+            Thread.currentThread().setContextClassLoader(RuleSetCompiler.rulesParentClassLoader());
+            System.out.println("(with RuleSetCompiler.rulesParentClassLoader() as the context class loader)");
         }
         RuleSetCompiler compiler = new RuleSetCompiler(OfferCatalogLoader.standalone(), Clock.systemUTC());
         Map<String, String> demoFiles = RuleSetCompiler.readFolder(demo);
@@ -298,23 +296,6 @@ public final class RuleSetScale {
         Arrays.sort(nanos);
         Arrays.sort(firings);
         return new Timing(warmups, nanos, firings, (double) eligible / n);
-    }
-
-    /** A parent class loader that answers "not found" for resources of the DRL package ({@code rules/}) itself. */
-    static final class RulesParentClassLoader extends ClassLoader {
-        RulesParentClassLoader(ClassLoader parent) {
-            super(parent);
-        }
-
-        @Override
-        public java.net.URL getResource(String name) {
-            return name.startsWith("rules/") ? null : super.getResource(name);
-        }
-
-        @Override
-        public java.util.Enumeration<java.net.URL> getResources(String name) throws IOException {
-            return name.startsWith("rules/") ? java.util.Collections.emptyEnumeration() : super.getResources(name);
-        }
     }
 
     // --------------------------------------------------------------------------------- helpers

@@ -11,15 +11,14 @@
 # any publish was refused or any decision did not answer 200.
 # Traffic goes to 127.0.0.1 only; everything it started is stopped on exit, Ctrl-C included.
 #
-#   load-tests/reload-memory.sh      # RELOADS=200 EVERY=20 DECISIONS=50 RENAMED=20 NBO_CUSTOMERS=5000 TESTS=1, SKIP_BUILD=1
+#   load-tests/scale/reload-memory.sh # RELOADS=200 EVERY=20 DECISIONS=50 RENAMED=20 NBO_CUSTOMERS=5000 TESTS=1, SKIP_BUILD=1
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. load-tests/lib.sh
 reloads="${RELOADS:-200}"; every="${EVERY:-20}"; decisions="${DECISIONS:-50}"; customers="${NBO_CUSTOMERS:-5000}"
 tests="${TESTS:-1}"; renamed="${RENAMED:-20}"
 redis_port=6392; http_port=8094; base="http://127.0.0.1:$http_port"
-for tool in redis-server redis-cli curl jq; do
-  command -v "$tool" >/dev/null || { echo "$tool is needed (sudo apt-get install -y redis-server curl jq)" >&2; exit 1; }
-done
+need redis-cli "sudo apt-get install -y redis-tools"; need curl "sudo apt-get install -y curl"; need jq "sudo apt-get install -y jq"
 # jcmd and jstat of the JDK that runs the service, not whichever is first on PATH.
 jdk_bin="$(dirname "$(readlink -f "$(command -v java)")")"
 jcmd="$jdk_bin/jcmd"; jstat="$jdk_bin/jstat"
@@ -33,7 +32,6 @@ out="$PWD/target/reload-memory"
 rm -rf "$out"; mkdir -p "$out/rules"
 # A copy of the packaged app, so that a build started meanwhile cannot swap jars under the service.
 cp -r target/quarkus-app "$out/app"
-cp="$out/app/app/*:$out/app/lib/main/*:$out/app/lib/boot/*"
 cp rules/*.drl rules/offers.yaml "$out/rules/"
 [ "$tests" = 1 ] && cp -r rules/tests "$out/rules/"
 
@@ -48,11 +46,12 @@ trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$out" --logfile "$out/redis.log" &
+redis=$(redis_server)
+"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$out" --logfile "$out/redis.log" &
 redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out "$out/customers.jsonl" >/dev/null
-java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" "$out/customers.jsonl" 2>/dev/null | sed -n 1p
+nbo_in "$out/app" generate --count "$customers" --seed 42 --out "$out/customers.jsonl" >/dev/null
+nbo_in "$out/app" import --redis "redis://127.0.0.1:$redis_port" "$out/customers.jsonl" 2>/dev/null | sed -n 1p
 
 NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$out/rules" QUARKUS_HTTP_PORT=$http_port \
   java -Xmx1g -XX:+UseG1GC -jar "$out/app/quarkus-run.jar" >"$out/service.log" 2>&1 &

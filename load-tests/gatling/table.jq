@@ -1,8 +1,8 @@
-# The figures table of load-tests/README.md, from a summary.json; run.sh puts it between the harness markers.
+# The figures table of load-tests/README.md, from a summary.json; gatling/run.sh puts it between the harness markers.
 def ms: if . == null then "-" else "\(. * 100 | round / 100) ms" end;
 def n: if . == null then "-" else tostring end;
 def mb: if . == null then "-" else "\(. / 1048576 | round) MB" end;
-"Run `\(.run)` at `\(.commit)` (\(.machine.cpus) cores, \(.machine.memory), \(.machine.cpu); \(.machine.java); Redis \(.machine.redis); \(.machine.note); load average at the end \(.machine.loadAverageAtEnd)). Written by `load-tests/run.sh` from `target/load-tests/\(.run)/summary.json`.",
+"Run `\(.run)` at `\(.commit)` (\(.machine.cpus) cores, \(.machine.memory), \(.machine.cpu); \(.machine.java); Redis \(.machine.redis); \(.machine.note); load average at the end \(.machine.loadAverageAtEnd)). Written by `load-tests/gatling/run.sh` from `target/load-tests/\(.run)/summary.json`.",
 "",
 "| date | machine | scenario | rule set | model, target | achieved/s | requests | p50 | p99 | p99.9 | errors | fraction of floor | heap after GC |",
 "|---|---|---|---|---|---|---|---|---|---|---|---|---|",

@@ -1,34 +1,34 @@
 #!/usr/bin/env bash
 # A quick latency check of POST /v1/decisions: one client (closed loop) against a local nbo with the
 # demo rule set and demo customers. Traffic goes to 127.0.0.1 only; each run is bounded in time.
-# The open-model harness with HDR percentiles and the floor is run.sh (load-tests/README.md).
+# The open-model harness with HDR percentiles and the floor is gatling/run.sh (load-tests/README.md).
 #
-#   load-tests/quick-latency.sh            # NBO_CUSTOMERS (10000), DURATION (20s), CONNECTIONS (1)
+#   load-tests/wrk/quick-latency.sh        # NBO_CUSTOMERS (10000), DURATION (20s), CONNECTIONS (1)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. load-tests/lib.sh
 customers="${NBO_CUSTOMERS:-10000}"; duration="${DURATION:-20s}"; connections="${CONNECTIONS:-1}"
 redis_port=6390; http_port=8089
-command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install -y wrk" >&2; exit 1; }
-command -v redis-server >/dev/null || { echo "redis-server is needed: sudo apt-get install -y redis-server" >&2; exit 1; }
+need wrk "sudo apt-get install -y wrk"
 
 ./mvnw -q -B -DskipTests package
-cp="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+redis=$(redis_server)
+"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$PWD/target" --pidfile "$PWD/target/latency-redis.pid" --logfile "$PWD/target/latency-redis.log"
 trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/latency-redis.pid)" 2>/dev/null; true' EXIT
 sleep 0.5
-java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out target/latency-customers.jsonl
-java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" target/latency-customers.jsonl >/dev/null
+./nbo generate --count "$customers" --seed 42 --out target/latency-customers.jsonl
+./nbo import --redis "redis://127.0.0.1:$redis_port" target/latency-customers.jsonl >/dev/null
 
 NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$http_port java -jar target/quarkus-app/quarkus-run.jar >target/latency-service.log 2>&1 &
 pid=$!
 for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1 && break; sleep 0.5; done
 
 echo "warm-up (15s, 2 connections)"
-NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/decision.lua "http://127.0.0.1:$http_port/v1/decisions" >/dev/null
+NBO_CUSTOMERS=$customers wrk -t1 -c2 -d15s -s load-tests/wrk/decision.lua "http://127.0.0.1:$http_port/v1/decisions" >/dev/null
 for channel in web call_center; do
   limit=1; [ "$channel" = call_center ] && limit=5
   echo "== channel=$channel limit=$limit, $connections connection(s), $duration"
   NBO_CUSTOMERS=$customers NBO_CHANNEL=$channel NBO_LIMIT=$limit \
-    wrk -t1 -c"$connections" -d"$duration" -s load-tests/decision.lua "http://127.0.0.1:$http_port/v1/decisions" | sed -n '/^requests/,$p'
+    wrk -t1 -c"$connections" -d"$duration" -s load-tests/wrk/decision.lua "http://127.0.0.1:$http_port/v1/decisions" | sed -n '/^requests/,$p'
 done

@@ -4,22 +4,23 @@
 # copy is edited every few seconds (each edit compiles and publishes a new version), then prints
 # wrk's figures (errors, non-2xx) and how many versions went live. Traffic goes to 127.0.0.1 only.
 #
-#   load-tests/reload-under-load.sh        # DURATION=40s CONNECTIONS=4 EDITS=8 NBO_CUSTOMERS=10000
+#   load-tests/wrk/reload-under-load.sh    # DURATION=40s CONNECTIONS=4 EDITS=8 NBO_CUSTOMERS=10000
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
+. load-tests/lib.sh
 duration="${DURATION:-40s}"; connections="${CONNECTIONS:-4}"; edits="${EDITS:-8}"; customers="${NBO_CUSTOMERS:-10000}"
 redis_port=6391; http_port=8093
-command -v wrk >/dev/null || { echo "wrk is needed: sudo apt-get install -y wrk" >&2; exit 1; }
+need wrk "sudo apt-get install -y wrk"
 
 ./mvnw -q -B -DskipTests package
-cp="target/quarkus-app/app/*:target/quarkus-app/lib/main/*:target/quarkus-app/lib/boot/*"
 rules="$PWD/target/reload-rules"; rm -rf "$rules"; mkdir -p "$rules"; cp rules/*.drl rules/offers.yaml rules/policies.yaml "$rules/"
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+redis=$(redis_server)
+"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --dir "$PWD/target" --pidfile "$PWD/target/reload-redis.pid" --logfile "$PWD/target/reload-redis.log"
 trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/reload-redis.pid)" 2>/dev/null; true' EXIT
 sleep 0.5
-java -cp "$cp" io.nbo.cli.NboCommand generate --count "$customers" --seed 42 --out target/reload-customers.jsonl
-java -cp "$cp" io.nbo.cli.NboCommand import --redis "redis://127.0.0.1:$redis_port" target/reload-customers.jsonl 2>/dev/null | sed -n 1p
+./nbo generate --count "$customers" --seed 42 --out target/reload-customers.jsonl
+./nbo import --redis "redis://127.0.0.1:$redis_port" target/reload-customers.jsonl 2>/dev/null | sed -n 1p
 
 NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$rules" QUARKUS_HTTP_PORT=$http_port \
   java -jar target/quarkus-app/quarkus-run.jar >target/reload-service.log 2>&1 &
@@ -28,7 +29,7 @@ for _ in $(seq 120); do curl -fs "http://127.0.0.1:$http_port/q/health/ready" >/
 reloads() { curl -s "http://127.0.0.1:$http_port/q/metrics" | awk '/^nbo_ruleset_reloads_total\{result="ok"/ {print $2}'; }
 
 echo "warm-up (10s)"
-NBO_CUSTOMERS=$customers wrk -t1 -c2 -d10s -s load-tests/decision.lua "http://127.0.0.1:$http_port/v1/decisions" >/dev/null
+NBO_CUSTOMERS=$customers wrk -t1 -c2 -d10s -s load-tests/wrk/decision.lua "http://127.0.0.1:$http_port/v1/decisions" >/dev/null
 before=$(reloads)
 seconds=${duration%s}
 (
@@ -40,7 +41,7 @@ seconds=${duration%s}
 ) &
 editor=$!
 echo "== $connections connections for $duration, $edits rule edits meanwhile"
-NBO_CUSTOMERS=$customers wrk -t2 -c"$connections" -d"$duration" --latency -s load-tests/decision.lua \
+NBO_CUSTOMERS=$customers wrk -t2 -c"$connections" -d"$duration" --latency -s load-tests/wrk/decision.lua \
   "http://127.0.0.1:$http_port/v1/decisions" | grep -E 'Non-2xx|Socket errors|requests|p50|p9|^requests'
 wait "$editor"
 sleep 3
