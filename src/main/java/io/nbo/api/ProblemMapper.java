@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.nbo.api.Problem.FieldError;
 import io.nbo.context.CustomerDataValidator;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.security.ApiKeyMechanism;
 import io.nbo.security.LogSafe;
 import io.quarkus.security.AuthenticationFailedException;
@@ -136,7 +136,7 @@ public class ProblemMapper {
 
     /** Redis down or too slow: the caller may retry shortly; nothing was half-written (writes are one script). */
     @ServerExceptionMapper
-    public Response storeUnavailable(RedisUnavailableException e) {
+    public Response storeUnavailable(StoreUnavailableException e) {
         LOG.warnf("customer store unavailable: %s", e.getMessage());
         return Problem.unavailable("the customer store is unavailable; retry shortly");
     }

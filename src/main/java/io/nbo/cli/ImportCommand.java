@@ -3,7 +3,7 @@ package io.nbo.cli;
 import io.nbo.context.CustomerDataValidator;
 import io.nbo.context.CustomerImportRepository;
 import io.nbo.redis.RedisConnection;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -143,7 +143,7 @@ final class ImportCommand implements Callable<Integer> {
     private CustomerImportRepository importInto(RedisConnection redis, ImportReport report) throws InterruptedException {
         try {
             return CustomerImportRepository.open(redis, batch, Instant.now(), report, COMMAND_TIMEOUT);
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             throw new UsageProblem(e.getMessage());
         }
     }
@@ -198,7 +198,7 @@ final class ImportCommand implements Callable<Integer> {
             try {
                 redis.commands();
                 reason = "not connected";
-            } catch (RedisUnavailableException e) {
+            } catch (StoreUnavailableException e) {
                 reason = e.getMessage();
             }
             redis.close();

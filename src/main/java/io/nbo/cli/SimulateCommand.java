@@ -9,7 +9,7 @@ import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.offers.OfferCatalogLoader;
 import io.nbo.redis.RedisConnection;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.rules.InvalidRuleSetException;
 import io.nbo.rules.RuleSet;
 import io.nbo.rules.RuleSetCompiler;
@@ -120,7 +120,7 @@ final class SimulateCommand implements Callable<Integer> {
                             err.printf("simulated %,d customers%n", soFar.customers());
                             return true;
                         });
-            } catch (RedisUnavailableException e) {
+            } catch (StoreUnavailableException e) {
                 throw new UsageProblem(e.getMessage());
             }
         }

@@ -6,7 +6,7 @@ import io.nbo.model.CustomerData;
 import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
 import io.nbo.redis.RedisScript;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -91,7 +91,7 @@ public final class CustomerContextRepository {
 
     /**
      * Loads everything stored for a customer in one round trip; empty when nothing is stored. Fails
-     * with {@link RedisUnavailableException} when Redis is down or too slow.
+     * with {@link StoreUnavailableException} when Redis is down or too slow.
      */
     public CompletionStage<Optional<StoredCustomer>> load(String customerId) {
         return load(customerId, Instant.EPOCH);
@@ -229,9 +229,9 @@ public final class CustomerContextRepository {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisUnavailableException("interrupted while sampling customers");
+            throw new StoreUnavailableException("interrupted while sampling customers");
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new RedisUnavailableException("sampling customers failed: " + e.getMessage());
+            throw new StoreUnavailableException("sampling customers failed: " + e.getMessage());
         }
         return ids;
     }

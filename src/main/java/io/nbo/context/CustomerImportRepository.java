@@ -6,7 +6,7 @@ import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.nbo.model.CustomerData;
 import io.nbo.redis.RedisConnection;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -72,7 +72,7 @@ public final class CustomerImportRepository implements AutoCloseable {
      *
      * @param updatedAt what every customer's {@code updatedAt} becomes
      * @param patience  how long to wait for one batch's replies before declaring Redis lost
-     * @throws RedisUnavailableException when no connection can be opened
+     * @throws StoreUnavailableException when no connection can be opened
      * @throws RedisLost                 when the script cannot be loaded
      */
     public static CustomerImportRepository open(RedisConnection redis, int batchSize, Instant updatedAt, Progress progress,
@@ -81,7 +81,7 @@ public final class CustomerImportRepository implements AutoCloseable {
         try {
             connection = redis.newConnection();
         } catch (RedisException e) {
-            throw new RedisUnavailableException("cannot open a connection to Redis at " + redis.safeAddress() + ": " + e.getMessage());
+            throw new StoreUnavailableException("cannot open a connection to Redis at " + redis.safeAddress() + ": " + e.getMessage());
         }
         return new CustomerImportRepository(connection, batchSize, updatedAt, progress, patience);
     }

@@ -8,7 +8,7 @@ import io.nbo.context.CustomerExport.RecordedDecision;
 import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
 import io.nbo.redis.RedisScript;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -63,7 +63,7 @@ public final class PersonalDataRepository {
     /**
      * Erases everything stored about a customer: first their entries in the partition's stream, page
      * by page, then, in one atomic script, their recorded decisions and every key of theirs. Each
-     * step only deletes, so a pass that fails half-way ({@link RedisUnavailableException}) is
+     * step only deletes, so a pass that fails half-way ({@link StoreUnavailableException}) is
      * completed by running it again; while any key of the customer is left, the erasure is not done.
      */
     public CompletionStage<Erasure> erase(String customerId) {

@@ -9,7 +9,7 @@ import io.nbo.decision.Decision.RankedOffer;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.rules.ActiveRuleSet;
 import io.nbo.rules.RuleSet;
 import io.nbo.security.LogSafe;
@@ -210,6 +210,6 @@ public class DecisionService {
     /** A Redis failure's message (ours: address and Lettuce's reason); of anything else, such as stored data that does not decode, only the classes. */
     private static String logSafe(Throwable error) {
         Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-        return t instanceof RedisUnavailableException ? t.getMessage() : LogSafe.describe(t);
+        return t instanceof StoreUnavailableException ? t.getMessage() : LogSafe.describe(t);
     }
 }

@@ -60,7 +60,7 @@ public final class EventRepository {
     /**
      * Applies checked events (offer events with their offer and channel resolved), each exactly once,
      * in order, written to Redis in one go. Each result fails with a
-     * {@link io.nbo.redis.RedisUnavailableException} when Redis failed or was too slow for it.
+     * {@link io.nbo.config.StoreUnavailableException} when Redis failed or was too slow for it.
      */
     List<CompletionStage<Applied>> apply(List<CustomerEvent> events, Instant now) {
         List<RedisScript.Call> calls = new ArrayList<>(events.size());

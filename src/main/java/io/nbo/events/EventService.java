@@ -8,7 +8,7 @@ import io.nbo.config.NboConfig;
 import io.nbo.events.InvalidEventsException.Problem;
 import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
@@ -62,7 +62,7 @@ public class EventService {
      * Checks and applies the events of a request body (one event or an array). Fails with
      * {@link InvalidEventsException} when any is invalid (nothing stored), with
      * {@link EventsNotStoredException} when Redis failed some (retry the whole batch), or with
-     * {@link io.nbo.redis.RedisUnavailableException} when none could be tried.
+     * {@link io.nbo.config.StoreUnavailableException} when none could be tried.
      *
      * @param continueOn where to build the answer (the caller's event loop), off Lettuce's I/O threads
      */
@@ -79,7 +79,7 @@ public class EventService {
         return resolve(events)
                 .thenCompose(resolved -> applyAll(resolved, now, continueOn))
                 .whenComplete((ignored, error) -> {
-                    if (error != null && unwrap(error) instanceof RedisUnavailableException) {
+                    if (error != null && unwrap(error) instanceof StoreUnavailableException) {
                         // Redis failed while decisions were read: nothing of the batch was tried.
                         events.forEach(e -> count(tag(e.kind()), "failed", 1));
                     }

@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -15,7 +16,7 @@ import java.util.logging.Logger;
 
 /**
  * The circuit breaker in front of Redis. When too many calls fail in a sliding time window it
- * opens: calls fail at once with {@link RedisUnavailableException} instead of each waiting for its
+ * opens: calls fail at once with {@link StoreUnavailableException} instead of each waiting for its
  * timeout, so a dead or hanging Redis costs decisions nothing. After {@code openFor} it lets a few
  * real calls through as probes (half-open); when they succeed it closes again, with no restart.
  */
@@ -44,7 +45,7 @@ public final class RedisBreaker {
                 .permittedNumberOfCallsInHalfOpenState(settings.probes())
                 // Probes are the next real calls; no timer is needed to leave the open state.
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
-                .recordException(e -> unwrap(e) instanceof RedisUnavailableException)
+                .recordException(e -> unwrap(e) instanceof StoreUnavailableException)
                 .build();
         CircuitBreakerRegistry breakers = CircuitBreakerRegistry.of(config);
         this.breaker = breakers.circuitBreaker(NAME);
@@ -57,11 +58,11 @@ public final class RedisBreaker {
 
     /**
      * Runs {@code call} unless the breaker is open, and records how it went. A failure that is a
-     * {@link RedisUnavailableException} counts against Redis; any other outcome means Redis answered.
+     * {@link StoreUnavailableException} counts against Redis; any other outcome means Redis answered.
      */
     public <T> CompletionStage<T> call(String address, Supplier<CompletionStage<T>> call) {
         if (!breaker.tryAcquirePermission()) {
-            return CompletableFuture.failedFuture(new RedisUnavailableException("Redis at " + address
+            return CompletableFuture.failedFuture(new StoreUnavailableException("Redis at " + address
                     + " is failing; calls are refused while the circuit breaker is open (it probes again within " + openFor.toMillis() + " ms)"));
         }
         long start = System.nanoTime();
@@ -73,7 +74,7 @@ public final class RedisBreaker {
         }
         return stage.whenComplete((value, error) -> {
             long took = System.nanoTime() - start;
-            if (error != null && unwrap(error) instanceof RedisUnavailableException) {
+            if (error != null && unwrap(error) instanceof StoreUnavailableException) {
                 breaker.onError(took, TimeUnit.NANOSECONDS, unwrap(error));
             } else {
                 breaker.onSuccess(took, TimeUnit.NANOSECONDS);

@@ -21,6 +21,7 @@ import io.lettuce.core.protocol.RedisCommand;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -248,7 +249,7 @@ public final class RedisConnection implements AutoCloseable {
 
     /**
      * Runs a Redis call so that every Redis failure, thrown or completed, is a
-     * {@link RedisUnavailableException}: the caller can degrade, or answer 503 and let the client retry.
+     * {@link StoreUnavailableException}: the caller can degrade, or answer 503 and let the client retry.
      */
     public <T> CompletionStage<T> guarded(java.util.function.Supplier<CompletionStage<T>> call) {
         RedisBreaker b = breaker;
@@ -280,11 +281,11 @@ public final class RedisConnection implements AutoCloseable {
                 return value;
             }
             Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
-            if (cause instanceof RedisUnavailableException r) {
+            if (cause instanceof StoreUnavailableException r) {
                 throw r;
             }
             if (cause instanceof io.lettuce.core.RedisException) {
-                throw new RedisUnavailableException("Redis at " + safeAddress() + " failed: " + cause.getMessage());
+                throw new StoreUnavailableException("Redis at " + safeAddress() + " failed: " + cause.getMessage());
             }
             throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
         });
@@ -330,8 +331,8 @@ public final class RedisConnection implements AutoCloseable {
         return c;
     }
 
-    private RedisUnavailableException notConnected() {
-        return new RedisUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
+    private StoreUnavailableException notConnected() {
+        return new StoreUnavailableException("Redis at " + safeAddress() + " is not reachable: " + lastError);
     }
 
     /** Whether the connection is up now. */

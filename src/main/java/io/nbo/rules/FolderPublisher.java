@@ -1,7 +1,7 @@
 package io.nbo.rules;
 
 import io.nbo.config.NboConfig;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.model.SourceError;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -129,7 +129,7 @@ public class FolderPublisher {
             folderPublished = true;
             folderFailure = active.lastFailure();
             folderPublishes.accept(null, "refused");
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             // Serve the folder on this replica alone; publish it once the store is back.
             folderPublished = false;
             if (changed) {

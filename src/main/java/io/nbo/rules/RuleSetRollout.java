@@ -1,7 +1,7 @@
 package io.nbo.rules;
 
 import io.nbo.config.NboConfig;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.model.SourceError;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -135,7 +135,7 @@ public class RuleSetRollout {
     void onStop(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) ShutdownEvent event) {
         try {
             store.leave(replicaId);
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             // the entry ages out: others stop waiting for this replica after three heartbeats
         }
         store.close();
@@ -153,7 +153,7 @@ public class RuleSetRollout {
         RuleSet current = active.current();
         try {
             store.heartbeat(replicaId, current == null ? "" : current.version(), Instant.now());
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             LOG.debugf("heartbeat not sent: %s", e.getMessage());
         }
     }
@@ -173,7 +173,7 @@ public class RuleSetRollout {
         try {
             store.subscribe(version -> worker.execute(this::converge), version -> worker.execute(() -> prepare(version)));
             converge();
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             LOG.debugf("rule-set store unavailable: %s", e.getMessage());
         }
     }
@@ -184,7 +184,7 @@ public class RuleSetRollout {
      *
      * @throws RefusedException when the candidate does not compile, a scenario fails, or a replica
      *                          cannot compile it; nothing is activated
-     * @throws RedisUnavailableException when the store cannot be reached; nothing is activated
+     * @throws StoreUnavailableException when the store cannot be reached; nothing is activated
      */
     public synchronized Activated publish(Map<String, String> files, String author, String message) throws RefusedException {
         RuleSetValidator.Validation validation = validator.validate(files);
@@ -270,7 +270,7 @@ public class RuleSetRollout {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new RedisUnavailableException("interrupted while waiting for replicas");
+                throw new StoreUnavailableException("interrupted while waiting for replicas");
             }
         }
     }
@@ -295,7 +295,7 @@ public class RuleSetRollout {
                 }
             }
             store.reportPrepared(version, replicaId, outcome);
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             LOG.warnf("could not prepare rule set %s: %s", version, e.getMessage());
         }
     }
@@ -305,7 +305,7 @@ public class RuleSetRollout {
         Optional<String> wanted;
         try {
             wanted = store.activeVersion();
-        } catch (RedisUnavailableException e) {
+        } catch (StoreUnavailableException e) {
             return;
         }
         RuleSet current = active.current();

@@ -5,7 +5,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.nbo.redis.RedisConnection;
 import io.nbo.redis.RedisScript;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -244,9 +244,9 @@ public final class RuleSetStore {
             return redis.patiently(TIMEOUT, command).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisUnavailableException("interrupted while talking to Redis");
+            throw new StoreUnavailableException("interrupted while talking to Redis");
         } catch (ExecutionException | TimeoutException e) {
-            throw new RedisUnavailableException("rule-set store: " + (e.getCause() == null ? e : e.getCause()).getMessage());
+            throw new StoreUnavailableException("rule-set store: " + (e.getCause() == null ? e : e.getCause()).getMessage());
         }
     }
 

@@ -210,7 +210,7 @@ public class SimulationJobs {
     /** Why a run failed, for the marketer: the store's own message, else the rules' failure in their terms (never Java's text). */
     private static String describe(Exception e) {
         Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof io.nbo.redis.RedisUnavailableException && cause.getMessage() != null) {
+        if (cause instanceof io.nbo.config.StoreUnavailableException && cause.getMessage() != null) {
             return cause.getMessage();
         }
         return "simulating a customer failed: " + io.nbo.rules.RuleSet.failureReason(cause);

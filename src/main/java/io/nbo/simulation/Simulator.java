@@ -5,7 +5,7 @@ import io.nbo.context.StoredCustomer;
 import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.rules.RuleSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ public final class Simulator {
             try {
                 return load.get(10, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                if (attempt == ATTEMPTS || !(e.getCause() instanceof RedisUnavailableException)) {
+                if (attempt == ATTEMPTS || !(e.getCause() instanceof StoreUnavailableException)) {
                     throw e;
                 }
                 load = customers.loadPatiently(id, LOAD_TIMEOUT).toCompletableFuture();

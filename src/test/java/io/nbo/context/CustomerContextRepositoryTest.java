@@ -9,7 +9,7 @@ import io.nbo.model.CustomerData;
 import io.nbo.model.Event;
 import io.nbo.redis.KeySchema;
 import io.nbo.redis.RedisConnection;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.testing.RedisProbe;
 import io.nbo.testing.RedisServer;
 import io.nbo.testing.RealRedis;
@@ -53,7 +53,7 @@ class CustomerContextRepositoryTest {
             var forADecision = customers.load("c-busy").toCompletableFuture();
             var forASimulation = customers.loadPatiently("c-busy", Duration.ofSeconds(5)).toCompletableFuture();
 
-            assertThatThrownBy(() -> forADecision.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(RedisUnavailableException.class);
+            assertThatThrownBy(() -> forADecision.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(StoreUnavailableException.class);
             assertThat(forASimulation.get(5, TimeUnit.SECONDS)).isPresent();
             busy.get(5, TimeUnit.SECONDS);
         }

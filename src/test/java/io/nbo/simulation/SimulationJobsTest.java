@@ -3,7 +3,7 @@ package io.nbo.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nbo.model.Channel;
-import io.nbo.redis.RedisUnavailableException;
+import io.nbo.config.StoreUnavailableException;
 import io.nbo.simulation.SimulationJobs.Job;
 import io.nbo.simulation.SimulationJobs.State;
 import io.nbo.testing.HeldRunner;
@@ -100,7 +100,7 @@ class SimulationJobsTest {
     void aFailedRunSaysWhyAndFreesItsSlot() throws Exception {
         SimulationJobs jobs = new SimulationJobs((plan, now, progress) -> {
             progress.planned(10);
-            throw new ExecutionException(new RedisUnavailableException("the customer store is unavailable"));
+            throw new ExecutionException(new StoreUnavailableException("the customer store is unavailable"));
         }, 1, Duration.ofHours(1), 100, Clock.systemUTC());
         try {
             Job failed = runToTheEnd(jobs);
