@@ -116,7 +116,7 @@ public class RuleSetResource {
         }
     }
 
-    private final ActiveRuleSet active;
+    private final ActiveRuleSet rules;
     private final RuleSetValidator validator;
     private final RuleSetRollout rollout;
     private final RuleSetStore store;
@@ -124,9 +124,9 @@ public class RuleSetResource {
 
     private final Audited audit;
 
-    public RuleSetResource(ActiveRuleSet active, RuleSetValidator validator, RuleSetRollout rollout, RuleSetStore store, ObjectMapper json,
+    public RuleSetResource(ActiveRuleSet rules, RuleSetValidator validator, RuleSetRollout rollout, RuleSetStore store, ObjectMapper json,
                            Audited audit) {
-        this.active = active;
+        this.rules = rules;
         this.validator = validator;
         this.rollout = rollout;
         this.store = store;
@@ -180,7 +180,7 @@ public class RuleSetResource {
             minimum = "1", maximum = "1000", defaultValue = "50")) @QueryParam("limit") String limit,
                                                  @Context UriInfo uri) {
         int n = QueryLimit.parse(uri, 50, 1000);
-        RuleSet current = active.current();
+        RuleSet current = rules.current();
         return store.list(n).stream()
                 .map(s -> new VersionView(s.version(), s.createdAt(), current != null && current.version().equals(s.version())))
                 .toList();
@@ -194,7 +194,7 @@ public class RuleSetResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ActiveView.class)))
     @APIResponse(responseCode = "404", description = "No rule set is active (none compiled yet); see /q/health/ready")
     public ActiveView active() {
-        RuleSet current = active.current();
+        RuleSet current = rules.current();
         if (current == null) {
             throw new ProblemException(Problem.of(Response.Status.NOT_FOUND, "no rule set is active; see lastFailure in /q/health/ready"));
         }
@@ -202,7 +202,7 @@ public class RuleSetResource {
     }
 
     private ActiveView active(RuleSet rs) {
-        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), rollout.replicaId(), active.lastFailure());
+        return new ActiveView(rs.version(), rs.ruleCount(), rs.catalog().size(), rs.compiledAt(), rollout.replicaId(), rules.lastFailure());
     }
 
     @GET
