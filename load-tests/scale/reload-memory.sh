@@ -165,6 +165,6 @@ if (( ${#checkpoints[@]} > 2 )); then
        FNR == NR {b[k] += $3; bi[k] += $2; next}
        {a[k] += $3; ai[k] += $2}
        END {for (k in a) if (a[k] != b[k]) printf "%12d bytes %+9d instances  %s\n", a[k] - b[k], ai[k] - bi[k], k}' \
-    "$out/histogram-$from.txt" "$out/histogram-$to.txt" | sort -k1,1nr | head -10
+    "$out/histogram-$from.txt" "$out/histogram-$to.txt" | sort -k1,1nr | head -10 || true  # head closes the pipe early: not a failure
 fi
 (( refused == 0 && failed_decisions == 0 ))
