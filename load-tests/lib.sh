@@ -41,3 +41,19 @@ redis_server() {
   chmod +x "$binary"    # unpacking from a jar keeps no file modes
   echo "$PWD/$binary"
 }
+
+# A Redis of the script's own on 127.0.0.1:PORT (nothing kept on disk), holding COUNT demo customers (seed 42),
+# stopped when the script exits, with the service whose pid the script keeps in $pid:
+#   redis_with_customers latency "$redis_port" "$customers"
+redis_with_customers() {
+  local name="$1" port="$2" count="$3" redis
+  redis=$(redis_server)
+  "$redis" --port "$port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
+    --dir "$PWD/target" --pidfile "$PWD/target/$name-redis.pid" --logfile "$PWD/target/$name-redis.log"
+  # shellcheck disable=SC2064 # the name is fixed now; $pid is read when the script exits
+  # Each kill may fail (no service started yet) without stopping the rest under set -e.
+  trap "[ -z \"\${pid:-}\" ] || kill \"\$pid\" 2>/dev/null || true; kill \"\$(cat target/$name-redis.pid)\" 2>/dev/null || true" EXIT
+  sleep 0.5
+  ./nbo generate --count "$count" --seed 42 --out "target/$name-customers.jsonl"
+  ./nbo import --redis "redis://127.0.0.1:$port" "target/$name-customers.jsonl" 2>/dev/null | sed -n 1p
+}

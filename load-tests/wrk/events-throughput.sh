@@ -20,14 +20,8 @@ need redis-cli "sudo apt-get install -y redis-tools"
 http_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
 [ -n "${SKIP_BUILD:-}" ] || ./mvnw -q -B -DskipTests package
-redis=$(redis_server)
-"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-  --dir "$PWD/target" --pidfile "$PWD/target/events-redis.pid" --logfile "$PWD/target/events-redis.log"
-trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/events-redis.pid)" 2>/dev/null; true' EXIT
-sleep 0.5
+redis_with_customers events "$redis_port" "$customers"
 cli() { redis-cli -p "$redis_port" "$@"; }
-./nbo generate --count "$customers" --seed 42 --out target/events-customers.jsonl
-./nbo import --redis "redis://127.0.0.1:$redis_port" target/events-customers.jsonl 2>/dev/null | sed -n 1p
 # One recorded decision per customer, in the decision side's format, so offer events are attributed.
 python3 - "$customers" <<'PY' | cli --pipe >/dev/null
 import json, sys, time, zlib

@@ -12,13 +12,7 @@ redis_port=6390; http_port=8089
 need wrk "sudo apt-get install -y wrk"
 
 ./mvnw -q -B -DskipTests package
-redis=$(redis_server)
-"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-  --dir "$PWD/target" --pidfile "$PWD/target/latency-redis.pid" --logfile "$PWD/target/latency-redis.log"
-trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/latency-redis.pid)" 2>/dev/null; true' EXIT
-sleep 0.5
-./nbo generate --count "$customers" --seed 42 --out target/latency-customers.jsonl
-./nbo import --redis "redis://127.0.0.1:$redis_port" target/latency-customers.jsonl >/dev/null
+redis_with_customers latency "$redis_port" "$customers"
 
 NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" QUARKUS_HTTP_PORT=$http_port java -jar target/quarkus-app/quarkus-run.jar >target/latency-service.log 2>&1 &
 pid=$!

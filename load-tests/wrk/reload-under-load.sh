@@ -14,13 +14,7 @@ need wrk "sudo apt-get install -y wrk"
 
 ./mvnw -q -B -DskipTests package
 rules="$PWD/target/reload-rules"; rm -rf "$rules"; mkdir -p "$rules"; cp rules/*.drl rules/offers.yaml rules/policies.yaml "$rules/"
-redis=$(redis_server)
-"$redis" --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
-  --dir "$PWD/target" --pidfile "$PWD/target/reload-redis.pid" --logfile "$PWD/target/reload-redis.log"
-trap 'kill "${pid:-}" 2>/dev/null; kill "$(cat target/reload-redis.pid)" 2>/dev/null; true' EXIT
-sleep 0.5
-./nbo generate --count "$customers" --seed 42 --out target/reload-customers.jsonl
-./nbo import --redis "redis://127.0.0.1:$redis_port" target/reload-customers.jsonl 2>/dev/null | sed -n 1p
+redis_with_customers reload "$redis_port" "$customers"
 
 NBO_SECURITY_ENABLED=false NBO_REDIS_URL="redis://127.0.0.1:$redis_port" NBO_RULES_DIR="$rules" QUARKUS_HTTP_PORT=$http_port \
   java -jar target/quarkus-app/quarkus-run.jar >target/reload-service.log 2>&1 &
