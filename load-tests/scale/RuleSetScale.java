@@ -157,7 +157,11 @@ public final class RuleSetScale {
             ref.getAndSet(two[i & 1]);
         }
         double swapNanos = (System.nanoTime() - swaps) / 1e6;
+        // Nothing but the swapper may hold the active set now, or the heap kept after decisions below reads 0 MB
+        // or not, as the JIT happens to treat these locals as live.
+        two[0] = null;
         two[1] = null;
+        ref.set(null);
         System.out.printf("reload (read + hash + compile + warm-up + swap): %.0f ms; read + hash alone: %.1f ms (median of 5); swap: %.1f ns%n",
                 reloadMs, median(readHash), swapNanos);
 
