@@ -51,8 +51,12 @@ public final class Arbitration {
         /** The offer on {@code option} as the answer shows it, at {@code rank}. */
         public RankedOffer toRanked(int rank, Option option) {
             return new RankedOffer(rank, offer.getId(), offer.getName(), offer.getGroup(), option.channel().id(),
-                    offer.creatives().get(option.channel()), round(option.score()),
-                    new ScoreParts(round(option.propensity()), round(offer.getNetValue()), offer.getWeight(), round(boost)), rules, why);
+                    offer.creatives().get(option.channel()), round(option.score()), parts(option), rules, why);
+        }
+
+        /** The factors of its score on {@code option}, rounded as the answer and the decision record show them. */
+        public ScoreParts parts(Option option) {
+            return new ScoreParts(round(option.propensity()), round(offer.getNetValue()), offer.getWeight(), round(boost));
         }
     }
 
@@ -130,8 +134,14 @@ public final class Arbitration {
         List<Candidate> candidates = new ArrayList<>(eligible.size() + 1);
         for (Eligible e : eligible) {
             List<Option> options = new ArrayList<>(e.channels().size());
-            for (Channel c : byPreference(e.offer(), e.channels(), customer, result, calling)) {
+            for (Channel c : e.channels()) {
                 options.add(option(customer, e.offer(), c, e.verdict().boost()));
+            }
+            if (options.size() > 1) {
+                // Propensity × the rules' preference, best first; on a tie the calling channel (it needs no extra
+                // contact), then the catalog's order (the sort is stable).
+                options.sort(Comparator.comparingDouble((Option o) -> -o.propensity() * result.channelPreference(o.channel()))
+                        .thenComparing(o -> o.channel() != calling));
             }
             List<String> rules = List.copyOf(e.verdict().rules());
             candidates.add(new Candidate(e.offer(), options, e.verdict().boost(), rules,
@@ -162,21 +172,6 @@ public final class Arbitration {
     private Option option(Customer customer, Offer offer, Channel channel, double boost) {
         double p = propensity.of(customer, offer, channel);
         return new Option(channel, p, p * offer.getNetValue() * offer.getWeight() * boost);
-    }
-
-    /** The channels by propensity × preference, best first; on a tie the calling channel first, then the catalog's order. */
-    private List<Channel> byPreference(Offer offer, List<Channel> channels, Customer customer, Result result, Channel calling) {
-        if (channels.size() == 1) {
-            return channels;
-        }
-        List<Channel> left = new ArrayList<>(channels);
-        List<Channel> ordered = new ArrayList<>(channels.size());
-        while (!left.isEmpty()) {
-            Channel best = best(left, c -> propensity.of(customer, offer, c) * result.channelPreference(c), calling);
-            ordered.add(best);
-            left.remove(best);
-        }
-        return ordered;
     }
 
     /**
@@ -216,7 +211,7 @@ public final class Arbitration {
         return best;
     }
 
-    private static double round(double v) {
+    static double round(double v) {
         return Math.round(v * 1_000_000d) / 1_000_000d;
     }
 }

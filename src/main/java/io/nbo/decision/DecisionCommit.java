@@ -70,9 +70,17 @@ final class DecisionCommit {
         }
         // Take global servings for the offers that would be chosen (and the fallback, which may yet be); the safe
         // way round: a serving taken and not used is given back, and if that fails the cap is under-used, never exceeded.
-        Set<Candidate> tentative = new java.util.LinkedHashSet<>(ranking.select(c -> true));
-        ranking.candidates().stream().filter(Candidate::fallback).forEach(tentative::add);
-        List<Candidate> capped = tentative.stream().filter(c -> policies.globalCap(c.offerId()) != null).toList();
+        List<Candidate> capped = new ArrayList<>();
+        for (Candidate c : ranking.select(c -> true)) {
+            if (policies.globalCap(c.offerId()) != null) {
+                capped.add(c);
+            }
+        }
+        for (Candidate c : ranking.candidates()) {
+            if (c.fallback() && policies.globalCap(c.offerId()) != null && !capped.contains(c)) {
+                capped.add(c);
+            }
+        }
         List<CompletableFuture<Boolean>> takes = new ArrayList<>();
         for (Candidate c : capped) {
             takes.add(customers.takeGlobal(c.offerId(), policies.globalCap(c.offerId()).max()).toCompletableFuture());
@@ -187,9 +195,8 @@ final class DecisionCommit {
 
     /** The offer's part of the recorded decision, as events read it back for attribution. */
     static String recordJson(Candidate c, Option o) {
-        Decision.RankedOffer r = c.toRanked(1, o);
-        Decision.ScoreParts p = r.scoreParts();
-        return "{\"id\":\"" + c.offerId() + "\",\"ch\":\"" + o.channel().id() + "\",\"s\":" + r.score() + ",\"p\":["
+        Decision.ScoreParts p = c.parts(o);
+        return "{\"id\":\"" + c.offerId() + "\",\"ch\":\"" + o.channel().id() + "\",\"s\":" + Arbitration.round(o.score()) + ",\"p\":["
                 + p.propensity() + "," + p.value() + "," + p.weight() + "," + p.contextBoost() + "]}";
     }
 }
