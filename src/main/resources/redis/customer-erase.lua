@@ -6,6 +6,8 @@
 local out, gone = {}, 0
 for _, d in ipairs(decisionIds()) do
   gone = gone + redis.call('DEL', ARGV[1] .. d)
+  -- what learning marked of that decision (its first impression and positive per offer): no use without it
+  redis.call('DEL', ARGV[1] .. d .. ':l')
 end
 for i = 1, #KEYS do
   out[i] = redis.call('DEL', KEYS[i])

@@ -1,15 +1,19 @@
 -- event-apply: applies one event exactly once.
 -- KEYS: 1 the customer's seen ids, 2 the partition's stream; then for an offer event 3 the customer's engagement,
 --       4 contacts, 5 the partition's report counters of the event's UTC day, 6 the recorded decision the event
---       names (only when it names one); for behaviour 3 the customer's recent events, 4 cart, 5 consent,
+--       names and 7 what learning marked of it (only when it names one); for behaviour 3 the customer's recent events, 4 cart, 5 consent,
 --       6 profile. (Only the keys an event can touch: each one is parsed by Redis and encoded by the client, for
 --       every event.)
 -- ARGV: 1 event id, 2 type, 3 customer id, 4 event time (ISO), 5 event time (ms), 6 now (ms), 7 seen cutoff (ms:
 --       ids applied before are forgotten), 8 stream MINID (ms), 9 contacts cutoff (ms), 10 the report key's expiry
 --       (ms), 11 decision id, 12 channel (for an offer event, the one to use when it is not attributed), 13 amount,
 --       14 attributes JSON ('' each when absent), 15 'offer' or 'behaviour'; then
---       offer: 16 offer id, 17 engagement metric ('sent', 'clicks', ...), 18 report metric ('impressions', ...);
---              the contact kind is the type; an impression drops the decision's 'pending' contact;
+--       offer: 16 offer id, 17 engagement metric ('sent', 'clicks', ...), 18 report metric ('impressions', ...),
+--              19 what it is to learning: 't' a trial (impression), 'p' a positive (click, accept, ...), '' neither;
+--              the contact kind is the type; an impression drops the decision's 'pending' contact. An attributed
+--              event is the first trial or positive of its offer in its decision or not (KEYS[7]); the first is
+--              marked 'learn' in the stream ('t', 'p', or 'tp' for a positive with no trial before it), with
+--              the decision's time 'dt' and the predictors' values 'x' it recorded, for the learner;
 --       behaviour: 16 recent-event JSON ('' none), 17 consent 1/0 for channel 12 ('' none), 18 cart change ('',
 --              'add', 'remove', 'empty'); for add and remove 19 sku, 20 name, 21 category, 22 price, 23 quantity
 --              ('' each when not given); then the profile '@updatedAt' (encoded, '' when the profile is
@@ -42,6 +46,7 @@ local result = {'applied'}
 if ARGV[15] == 'offer' then
   local decision, offer, channel = ARGV[11], ARGV[16], ARGV[12]
   local version, attributed, reason = 'unknown', 0, 'no_decision'
+  local learn, x, at = '', nil, nil
   if decision ~= '' then
     reason = 'decision_unknown'
     local raw = redis.call('GET', KEYS[6])
@@ -59,9 +64,26 @@ if ARGV[15] == 'offer' then
           if type(rec.v) == 'string' then
             version = rec.v
           end
+          if type(o.x) == 'string' then
+            x = o.x
+          end
+          at = rec.at
           attributed, reason = 1, ''
           break
         end
+      end
+    end
+  end
+  if attributed == 1 and ARGV[19] ~= '' then
+    -- the first trial and the first positive of this offer in this decision teach, once each
+    if redis.call('HSETNX', KEYS[7], ARGV[19] .. '|' .. offer, 1) == 1 then
+      learn = ARGV[19]
+      if learn == 'p' and redis.call('HSETNX', KEYS[7], 't|' .. offer, 1) == 1 then
+        learn = 'tp'
+      end
+      local ttl = redis.call('PTTL', KEYS[6])
+      if ttl > 0 then
+        redis.call('PEXPIRE', KEYS[7], ttl)
       end
     end
   end
@@ -87,6 +109,16 @@ if ARGV[15] == 'offer' then
   fields[#fields + 1] = version
   fields[#fields + 1] = 'attributed'
   fields[#fields + 1] = attributed == 1 and 'true' or 'false'
+  if learn ~= '' then
+    fields[#fields + 1] = 'learn'
+    fields[#fields + 1] = learn
+    fields[#fields + 1] = 'dt'
+    fields[#fields + 1] = tostring(at)
+    if x then
+      fields[#fields + 1] = 'x'
+      fields[#fields + 1] = x
+    end
+  end
   result = {'applied', offer, channel, version, attributed, reason}
 else
   local cart = ARGV[18]

@@ -22,6 +22,8 @@ public interface NboConfig {
 
     Events events();
 
+    Learning learning();
+
     Benchmark benchmark();
 
     Security security();
@@ -257,6 +259,54 @@ public interface NboConfig {
         /** Largest {@code POST /v1/events} body (a batch of up to 1,000 events). Default 2M. */
         @WithDefault("2M")
         io.quarkus.runtime.configuration.MemorySize maxBodySize();
+    }
+
+    /**
+     * Learning: propensities per offer and channel, learned from impressions and responses (rules/README.md,
+     * "Learning"). The models live in Redis under {@code nbo:{learning}:}, are updated from the partitions'
+     * event streams exactly once by one replica at a time, and every replica reads them from memory.
+     */
+    interface Learning {
+        /**
+         * Whether decisions use the learned propensities (with exploration as models.yaml says) and the
+         * models learn. Off, the propensity is the engagement formula alone, as before learning. Default true.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Offer event types that count as a trial of an offer: at most one per offer and decision. Default impression. */
+        @WithDefault("impression")
+        java.util.List<String> trials();
+
+        /** Offer event types that count as a positive response: at most one per offer and decision. Default click, accept, conversion. */
+        @WithDefault("click,accept,conversion")
+        java.util.List<String> positives();
+
+        /** A positive teaches only if it comes within this long of its decision. Default 7d. */
+        @WithDefault("7d")
+        Duration window();
+
+        /** How many impressions the prior (the engagement formula) counts as: a model's evidence outweighs it past this. Default 20. */
+        @WithDefault("20")
+        @Min(1)
+        int priorStrength();
+
+        /**
+         * How often the learning replica reads the event streams, and every replica the models' changes; an
+         * event's effect reaches decisions on every replica within about two of these plus the apply. Default 200ms.
+         */
+        @WithDefault("200ms")
+        Duration pollInterval();
+
+        /** Draws of the ranking per decision that estimate each served offer's choice probability, when sampling. Default 100. */
+        @WithDefault("100")
+        @Min(0)
+        int choiceDraws();
+
+        /** A model with fewer impressions than this is reported as in its cold start. Default 100. */
+        @WithDefault("100")
+        @Min(1)
+        long coldStart();
     }
 
     /** Endpoints for measuring the service itself, never for channels. */

@@ -42,7 +42,7 @@ public record Decision(
 
     /** One offer of the answer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"rank", "offerId", "name", "group", "channel", "creative", "score", "scoreParts", "rules", "why"})
+    @JsonPropertyOrder({"rank", "offerId", "name", "group", "channel", "creative", "score", "scoreParts", "model", "rules", "why"})
     public record RankedOffer(
             @Schema(required = true, minimum = "1", description = "1 for the best")
             int rank,
@@ -60,6 +60,8 @@ public record Decision(
             double score,
             @Schema(required = true)
             ScoreParts scoreParts,
+            @Schema(required = true, description = "Which model gave the propensity, its evidence, and how likely this rank was")
+            ModelUse model,
             @Schema(required = true, description = "Names of the rules that made the offer eligible or boosted it")
             List<String> rules,
             @Schema(required = true, description = "Why this offer, in sentences an agent can read aloud: those the rules gave, or the rules' names "
@@ -70,7 +72,7 @@ public record Decision(
     /** The factors of an offer's score, each visible. */
     @JsonPropertyOrder({"propensity", "value", "weight", "contextBoost"})
     public record ScoreParts(
-            @Schema(required = true, description = "Estimated response probability on the chosen channel, (clicks + a) / (sent + b)")
+            @Schema(required = true, description = "Estimated response probability on the chosen channel, as used in the score: see model")
             double propensity,
             @Schema(required = true, description = "The offer's value minus its cost, never below 0")
             double value,
@@ -78,6 +80,26 @@ public record Decision(
             double weight,
             @Schema(required = true, description = "Product of the boosts rules gave")
             double contextBoost) {
+    }
+
+    /** Where an offer's propensity came from: the model, its evidence, the estimate, and whether it explored. */
+    @JsonPropertyOrder({"name", "impressions", "positives", "mean", "exploration", "choiceProbability"})
+    public record ModelUse(
+            @Schema(required = true, description = "engagement: today's formula, the customer's clicks and sends on the channel; adaptive: "
+                    + "learned per offer and channel from impressions and responses (rules/README.md, \"Learning\")", example = "adaptive")
+            String name,
+            @Schema(required = true, description = "Impressions the model learned from (engagement: the customer's sends on the channel)")
+            long impressions,
+            @Schema(required = true, description = "Of which followed by a positive response (engagement: the customer's clicks)")
+            long positives,
+            @Schema(required = true, description = "The model's estimate for this customer (the posterior mean)")
+            double mean,
+            @Schema(required = true, description = "sample: scoreParts.propensity is a Thompson draw from the model's posterior, so a new offer "
+                    + "gets tried; mean: it is the estimate itself", enumeration = {"sample", "mean"})
+            String exploration,
+            @Schema(required = true, minimum = "0", maximum = "1", description = "The probability that this policy puts this offer at this "
+                    + "rank, before the caps are checked (estimated from draws when sampling; 1 otherwise)")
+            double choiceProbability) {
     }
 
     /** Why an answer is partial or empty: a machine-readable code and a sentence. */

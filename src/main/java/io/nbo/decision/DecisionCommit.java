@@ -1,5 +1,6 @@
 package io.nbo.decision;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerContextRepository.CapCheck;
 import io.nbo.decision.Arbitration.Candidate;
@@ -107,7 +108,8 @@ final class DecisionCommit {
             }
             // Offers under a global cap are only served with a serving taken for them.
             Ranking open = new Ranking(ranking.candidates().stream()
-                    .filter(c -> policies.globalCap(c.offerId()) == null || global.taken().contains(c.offerId())).toList(), ranking.limit());
+                    .filter(c -> policies.globalCap(c.offerId()) == null || global.taken().contains(c.offerId())).toList(), ranking.limit(),
+                    ranking.features());
             CompletionStage<Served> served = customerId == null
                     ? CompletableFuture.completedFuture(new Served(best(open.select(c -> true)), List.of(), List.of()))
                     : commit(customerId, ruleSet, decisionId, calling, now, open)
@@ -148,7 +150,7 @@ final class DecisionCommit {
                 List<CapCheck> checks = policies.checks(c.offer(), o.channel()).stream()
                         .map(k -> new CapCheck(k.per(), k.max(), k.windowMillis(), k.policy())).toList();
                 options.add(o);
-                toCheck.add(new CustomerContextRepository.Option(o.channel().id(), checks, recordJson(c, o)));
+                toCheck.add(new CustomerContextRepository.Option(o.channel().id(), checks, recordJson(c, o, open)));
                 // Only a cap that counts per channel can be filled by an earlier offer of this decision and leave
                 // another channel open: then the offer may move on to its next channel within the commit.
                 if (toCheck.get(0).checks().stream().allMatch(k -> k.per().equals(ContactPolicies.Per.OFFER.code()))) {
@@ -193,10 +195,23 @@ final class DecisionCommit {
         }
     }
 
-    /** The offer's part of the recorded decision, as events read it back for attribution. */
-    static String recordJson(Candidate c, Option o) {
+    /**
+     * The offer's part of the recorded decision, as events read it back for attribution and learning: id,
+     * channel, score, score parts, the probability of each rank ({@code q}, the Nth for the Nth offer
+     * served) and the predictors' values the propensity read ({@code x}, when any are declared).
+     */
+    static String recordJson(Candidate c, Option o, Ranking ranking) {
         Decision.ScoreParts p = c.parts(o);
-        return "{\"id\":\"" + c.offerId() + "\",\"ch\":\"" + o.channel().id() + "\",\"s\":" + Arbitration.round(o.score()) + ",\"p\":["
-                + p.propensity() + "," + p.value() + "," + p.weight() + "," + p.contextBoost() + "]}";
+        StringBuilder b = new StringBuilder(160).append("{\"id\":\"").append(c.offerId()).append("\",\"ch\":\"").append(o.channel().id())
+                .append("\",\"s\":").append(Arbitration.round(o.score())).append(",\"p\":[").append(p.propensity()).append(',')
+                .append(p.value()).append(',').append(p.weight()).append(',').append(p.contextBoost()).append("],\"q\":[");
+        for (int r = 1; r <= Math.max(1, Math.min(ranking.limit(), ranking.candidates().size())); r++) {
+            b.append(r > 1 ? "," : "").append(Arbitration.round(c.choiceProbability(r)));
+        }
+        b.append(']');
+        if (!ranking.features().isEmpty()) {
+            b.append(",\"x\":\"").append(JsonStringEncoder.getInstance().quoteAsString(ranking.features())).append('"');
+        }
+        return b.append('}').toString();
     }
 }

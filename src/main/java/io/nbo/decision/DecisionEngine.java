@@ -149,13 +149,14 @@ public final class DecisionEngine {
         Eligible fallback = withFallback ? fallback(ruleSet, customer, calling, now, suppressed) : null;
 
         // 3. Arbitration: score, rank, the journey's offer first, the fallback last.
-        Ranking ranking = arbitration.rank(eligible, customer, result, calling, journeyOffer, fallback, limit);
+        Ranking ranking = arbitration.rank(eligible, customer, request, ruleSet.models(), result, calling, journeyOffer, fallback, limit);
         return new Outcome(ranking, suppressed, arbitration.preferredChannel(customer, result, calling), evaluation.firedRules(), notices);
     }
 
     /** The fallback offer alone, for a decision whose rules failed: what a page shows when nothing else can be. */
-    public Outcome fallbackOnly(RuleSet ruleSet, Customer customer, Channel calling, Instant now) {
-        return new Outcome(arbitration.fallbackOnly(customer, fallback(ruleSet, customer, calling, now, List.of())), List.of(), null,
+    public Outcome fallbackOnly(RuleSet ruleSet, Customer customer, Request request, Channel calling, Instant now) {
+        return new Outcome(arbitration.fallbackOnly(customer, request, ruleSet.models(), fallback(ruleSet, customer, calling, now, List.of())),
+                List.of(), null,
                 List.of(), List.of());
     }
 

@@ -6,6 +6,7 @@ import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.StoredCustomer;
 import io.nbo.decision.Decision.Notice;
 import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.learning.LearningService;
 import io.nbo.model.Channel;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
@@ -47,10 +48,14 @@ public class DecisionService {
     private final DecisionMeters meters;
     private final Clock clock = Clock.systemUTC();
 
-    public DecisionService(ActiveRuleSet rules, CustomerContextRepository customers, NboConfig config, MeterRegistry registry) {
+    public DecisionService(ActiveRuleSet rules, CustomerContextRepository customers, LearningService learning, NboConfig config,
+                           MeterRegistry registry) {
         this.rules = rules;
         this.customers = customers;
-        this.engine = new DecisionEngine(config.decision().priorClicks(), config.decision().priorTrials(), config.rules().maxFirings(),
+        EngagementPropensity formula = new EngagementPropensity(config.decision().priorClicks(), config.decision().priorTrials());
+        Propensity propensity = learning.enabled()
+                ? new LearnedPropensity(learning::current, formula, config.learning().priorStrength()) : formula;
+        this.engine = new DecisionEngine(new Arbitration(propensity, formula, config.learning().choiceDraws()), config.rules().maxFirings(),
                 config.rules().timeBudget());
         this.meters = new DecisionMeters(registry);
         this.commit = new DecisionCommit(customers, meters, config.decision().recordFor(), config.events().reportTtl(),
@@ -157,7 +162,7 @@ public class DecisionService {
             // Without the message: a rule's exception can quote the customer's data.
             LOG.errorf(LogSafe.redact(e), "rule set %s failed to evaluate", ruleSet.version());
             notices.add(new Notice(Reason.RULES_FAILED, "the rules failed to evaluate: " + RuleSet.failureReason(e)));
-            out = engine.fallbackOnly(ruleSet, loaded.customer(), ask.channel(), now);
+            out = engine.fallbackOnly(ruleSet, loaded.customer(), request, ask.channel(), now);
         }
         meters.rulesFired(out.firedRules().size());
         for (Decision.Suppression s : out.suppressed()) {

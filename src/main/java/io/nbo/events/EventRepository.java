@@ -46,13 +46,21 @@ public final class EventRepository {
     record Applied(boolean duplicate, Attribution attribution) {
     }
 
+    /** What each offer event type is to learning: {@code t} a trial, {@code p} a positive, {@code ""} neither. */
+    @FunctionalInterface
+    interface LearningRoles {
+        String role(String type);
+    }
+
     private final RedisConnection redis;
     private final Retention retention;
+    private final LearningRoles learning;
 
     /** @param timeout how long Redis may take for one call of the scripts, counted from when its batch is sent */
-    EventRepository(RedisConnection redis, Retention retention, Duration timeout) {
+    EventRepository(RedisConnection redis, Retention retention, Duration timeout, LearningRoles learning) {
         this.redis = redis;
         this.retention = retention;
+        this.learning = learning;
         redis.allowLonger(APPLY, timeout);
         redis.allowLonger(REPORT, timeout);
     }
@@ -90,12 +98,13 @@ public final class EventRepository {
         boolean offer = e.kind().isOffer();
         String[] keys;
         if (offer) {
-            keys = new String[e.decisionId() != null ? 6 : 5];
+            keys = new String[e.decisionId() != null ? 7 : 5];
             keys[2] = customer[KeySchema.ENGAGEMENT];
             keys[3] = customer[KeySchema.CONTACTS];
             keys[4] = KeySchema.report(partition, day.name());
-            if (keys.length == 6) {
+            if (keys.length == 7) {
                 keys[5] = KeySchema.decision(e.customerId(), e.decisionId());
+                keys[6] = KeySchema.learned(e.customerId(), e.decisionId());
             }
         } else {
             keys = new String[] {null, null, customer[KeySchema.RECENT], customer[KeySchema.CART], customer[KeySchema.CONSENT],
@@ -123,6 +132,7 @@ public final class EventRepository {
             args.add(e.offerId());
             args.add(e.kind().engagementMetric());
             args.add(e.kind().reportMetric());
+            args.add(learning.role(e.type()));
         } else {
             args.add("behaviour");
             behaviourArgs(e, now, args);

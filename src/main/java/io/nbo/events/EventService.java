@@ -52,8 +52,10 @@ public class EventService {
 
     public EventService(RedisConnection redis, NboConfig config, MeterRegistry registry) {
         NboConfig.Events events = config.events();
+        NboConfig.Learning learning = config.learning();
         this.repository = new EventRepository(redis, new EventRepository.Retention(events.dedupeWindow(), events.retention(),
-                events.contactRetention(), events.reportTtl()), events.timeout());
+                events.contactRetention(), events.reportTtl()), events.timeout(),
+                type -> !learning.enabled() ? "" : learning.trials().contains(type) ? "t" : learning.positives().contains(type) ? "p" : "");
         this.reader = new EventReader(events.dedupeWindow());
         this.registry = registry;
     }

@@ -24,6 +24,7 @@ import java.util.zip.CRC32;
  * <tr><td>{@code nbo:{p:NNNN}:c:ID:decisions}</td><td>sorted set</td><td>decision id → time recorded (ms): the customer's recorded decisions, so an erasure finds them; expires with the newest</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:events}</td><td>stream</td><td>the partition's events, as applied, with their attribution</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:d:DECISION}</td><td>string</td><td>a recorded decision (JSON), for attribution; expires</td></tr>
+ * <tr><td>{@code nbo:{p:NNNN}:d:DECISION:l}</td><td>hash</td><td>{@code t|OFFER}, {@code p|OFFER}: the decision's first trial and positive per offer, already learned; expires with the decision</td></tr>
  * <tr><td>{@code nbo:{p:NNNN}:report:YYYYMMDD}</td><td>hash</td><td>{@code offer|channel|version|metric} → count, per UTC day</td></tr>
  * <tr><td>{@code nbo:{g:OFFER}:taken}</td><td>string</td><td>servings taken from an offer's global cap (its own slot)</td></tr>
  * </table>
@@ -141,6 +142,11 @@ public final class KeySchema {
     /** Where a decision made for this customer is recorded. */
     public static String decision(String customerId, String decisionId) {
         return partitionPrefix(partition(customerId)) + "d:" + decisionId;
+    }
+
+    /** What learning marked of a recorded decision: its first trial and first positive per offer, so each teaches once. */
+    public static String learned(String customerId, String decisionId) {
+        return decision(customerId, decisionId) + ":l";
     }
 
     /** The report counters of a partition for one UTC day, {@code yyyyMMdd}. */

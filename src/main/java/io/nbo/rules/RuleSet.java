@@ -1,5 +1,6 @@
 package io.nbo.rules;
 
+import io.nbo.learning.ModelSpec;
 import io.nbo.model.Customer;
 import io.nbo.model.Request;
 import io.nbo.model.Result;
@@ -15,7 +16,8 @@ import java.util.function.LongSupplier;
 import org.kie.api.KieBase;
 
 /**
- * One compiled, immutable version of the rules folder: the DRL knowledge base, the offer catalog and the contact policies,
+ * One compiled, immutable version of the rules folder: the DRL knowledge base, the offer catalog, the contact policies
+ * and the learning settings,
  * identified by a hash of their content. Safe to share between threads: each evaluation has a
  * {@link ResidentSession} to itself, which later evaluations reuse.
  */
@@ -45,6 +47,7 @@ public final class RuleSet {
     private final KieBase kieBase;
     private final OfferCatalog catalog;
     private final ContactPolicies policies;
+    private final ModelSpec models;
     private final List<String> files;
     private final int ruleCount;
     private final Instant compiledAt;
@@ -57,11 +60,13 @@ public final class RuleSet {
     private volatile Consumer<Discard> discards = discard -> { };
     private LongSupplier nanoTime = System::nanoTime;
 
-    RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, List<String> files, Instant compiledAt) {
+    RuleSet(String version, KieBase kieBase, OfferCatalog catalog, ContactPolicies policies, ModelSpec models, List<String> files,
+            Instant compiledAt) {
         this.version = version;
         this.kieBase = kieBase;
         this.catalog = catalog;
         this.policies = policies;
+        this.models = models;
         this.files = List.copyOf(files);
         this.ruleCount = kieBase.getKiePackages().stream().mapToInt(p -> p.getRules().size()).sum();
         this.compiledAt = compiledAt;
@@ -82,6 +87,11 @@ public final class RuleSet {
     }
 
     /** The DRL and catalog file names this version was compiled from. */
+    /** The learning settings ({@code models.yaml}): declared predictors and exploration per placement. */
+    public ModelSpec models() {
+        return models;
+    }
+
     public List<String> files() {
         return files;
     }

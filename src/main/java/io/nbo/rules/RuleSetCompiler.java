@@ -1,5 +1,8 @@
 package io.nbo.rules;
 
+import io.nbo.learning.InvalidModelsException;
+import io.nbo.learning.ModelSpec;
+import io.nbo.learning.ModelSpecLoader;
 import io.nbo.model.SourceError;
 import io.nbo.offers.InvalidCatalogException;
 import io.nbo.offers.OfferCatalog;
@@ -108,7 +111,8 @@ public final class RuleSetCompiler {
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : entries.sorted().toList()) {
                 String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME) || name.equals(PolicyLoader.FILE_NAME))) {
+                if (Files.isRegularFile(p) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME) || name.equals(PolicyLoader.FILE_NAME)
+                        || name.equals(ModelSpecLoader.FILE_NAME))) {
                     files.put(name, Files.readString(p, StandardCharsets.UTF_8));
                 }
             }
@@ -151,7 +155,7 @@ public final class RuleSetCompiler {
     /** Whether a file of a rule set decides anything (DRL or the catalog), as opposed to a scenario. */
     public static boolean isRuleFile(String name) {
         return !name.startsWith(TESTS) && (name.endsWith(".drl") || name.equals(OfferCatalogLoader.FILE_NAME)
-                || name.equals(PolicyLoader.FILE_NAME));
+                || name.equals(PolicyLoader.FILE_NAME) || name.equals(ModelSpecLoader.FILE_NAME));
     }
 
     /**
@@ -220,6 +224,15 @@ public final class RuleSetCompiler {
                 errors.addAll(e.errors());
             }
         }
+        ModelSpec models = ModelSpec.NONE;
+        String modelsText = files.get(ModelSpecLoader.FILE_NAME);
+        if (modelsText != null) {
+            try {
+                models = ModelSpecLoader.parse(ModelSpecLoader.FILE_NAME, modelsText);
+            } catch (InvalidModelsException e) {
+                errors.addAll(e.errors());
+            }
+        }
         List<String> drlFiles = files.keySet().stream().filter(n -> isRuleFile(n) && n.endsWith(".drl")).sorted().toList();
         if (drlFiles.isEmpty()) {
             errors.add(new SourceError("(rules folder)", 0, 0, "the rule set has no .drl file"));
@@ -250,7 +263,7 @@ public final class RuleSetCompiler {
         if (!errors.isEmpty()) {
             throw new InvalidRuleSetException(errors);
         }
-        return new RuleSet(versionOf(files), kieBase, catalog, policies, files.keySet().stream().filter(RuleSetCompiler::isRuleFile).toList(),
+        return new RuleSet(versionOf(files), kieBase, catalog, policies, models, files.keySet().stream().filter(RuleSetCompiler::isRuleFile).toList(),
                 clock.instant());
     }
 
