@@ -17,7 +17,9 @@ import java.util.Map;
  * scored before it is learnt from, in file order; the scoring table is rebuilt every --batch rows, as a replica
  * rebuilds it per batch of increments. Prints AUC overall and within blocks of --block rows against the base rate
  * alone, calibration, the time per rate() call and the final model's predictors (load-tests/README.md, "Learning:
- * bank telemarketing"). Arguments: --data FILE --batch B --block N --markdown FILE (the README section's figures).
+ * bank telemarketing"). Arguments: --data FILE --batch B --block N --markdown FILE (the README section's figures);
+ * for experiments, the NaiveBayes.Settings as --min-bin --max-bins --merge-z --smoothing --active-auc --correlation,
+ * --drop a,b (predictors to leave out) and --in-sample 1.
  */
 public final class BankPrequential {
 
@@ -41,6 +43,7 @@ public final class BankPrequential {
         List<String> lines = Files.readAllLines(data);
         String[] header = unquote(lines.get(0).split(";"));
         int target = indexOf(header, "y");
+        List<String> dropped = List.of(opts.getOrDefault("drop", "").split(","));
         List<Map<String, String>> rows = new ArrayList<>();
         boolean[] labels = new boolean[lines.size() - 1];
         for (int r = 1; r < lines.size(); r++) {
@@ -48,7 +51,7 @@ public final class BankPrequential {
             Map<String, String> predictors = new HashMap<>();
             for (int c = 0; c < header.length; c++) {
                 // duration is known only after the call: a model must not see it.
-                if (c != target && !header[c].equals("duration") && !java.util.Arrays.asList(opts.getOrDefault("drop", "").split(",")).contains(header[c])) {
+                if (c != target && !header[c].equals("duration") && !dropped.contains(header[c])) {
                     predictors.put(header[c], Bins.fine(cells[c]));
                 }
             }
@@ -77,6 +80,7 @@ public final class BankPrequential {
             evidence.add(rows.get(i), 1, labels[i] ? 1 : 0);
         }
 
+        // --in-sample 1: score every row with the final table instead (an optimistic ceiling, not the figure).
         if (opts.containsKey("in-sample")) {
             NaiveBayes all = NaiveBayes.of(evidence, settings);
             for (int i = 0; i < n; i++) {
@@ -126,7 +130,7 @@ public final class BankPrequential {
         md.append("| scores | AUC overall | AUC within blocks | log loss | mean rate |\n|---|---|---|---|---|\n");
         md.append(String.format(Locale.ROOT, "| naive Bayes r(x) | %.4f | %.4f | %.4f | %.4f |%n", auc, within, logLoss, meanScore));
         md.append(String.format(Locale.ROOT, "| base rate alone | %.4f | %.4f | %.4f | %.4f |%n", aucBase, withinBase, logLossBase,
-                Arrays_mean(base)));
+                mean(base)));
         md.append(String.format(Locale.ROOT, "%nTargets: AUC overall >= 0.78: %s; within blocks >= 0.60: %s. Observed yes-rate %.4f.%n",
                 auc >= 0.78 ? "met" : "NOT met", within >= 0.60 ? "met" : "NOT met", (double) positives / n));
         md.append(String.format(Locale.ROOT, "%nrate() with the final table: %.0f ns a call, %d active of %d predictors (%.1f ns per active"
@@ -147,7 +151,7 @@ public final class BankPrequential {
         }
     }
 
-    private static double Arrays_mean(double[] values) {
+    private static double mean(double[] values) {
         double sum = 0;
         for (double v : values) {
             sum += v;
