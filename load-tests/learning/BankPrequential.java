@@ -19,7 +19,7 @@ import java.util.Map;
  * alone, calibration, the time per rate() call and the final model's predictors (load-tests/README.md, "Learning:
  * bank telemarketing"). Arguments: --data FILE --batch B --block N --markdown FILE (the README section's figures);
  * for experiments, the NaiveBayes.Settings as --min-bin --max-bins --merge-z --smoothing --active-auc --correlation,
- * --drop a,b (predictors to leave out) and --in-sample 1.
+ * --drop a,b (predictors to leave out), --in-sample 1 and --window W (learn from the last one or two epochs of W rows).
  */
 public final class BankPrequential {
 
@@ -61,6 +61,10 @@ public final class BankPrequential {
         int n = rows.size();
 
         Evidence evidence = new Evidence();
+        // --window W (experiment): the table learns from the current and the previous epoch of W rows only.
+        int window = Integer.parseInt(opts.getOrDefault("window", "0"));
+        Evidence previous = new Evidence();
+        Evidence current = new Evidence();
         NaiveBayes model = NaiveBayes.of(evidence, settings);
         double[] scores = new double[n];
         double[] base = new double[n];
@@ -70,7 +74,13 @@ public final class BankPrequential {
         for (int i = 0; i < n; i++) {
             if (i > 0 && i % batch == 0) {
                 long t0 = System.nanoTime();
-                model = NaiveBayes.of(evidence, settings);
+                if (window > 0) {
+                    Evidence recent = previous.copy();
+                    recent.merge(current);
+                    model = NaiveBayes.of(recent, settings);
+                } else {
+                    model = NaiveBayes.of(evidence, settings);
+                }
                 buildNanos += System.nanoTime() - t0;
                 builds++;
             }
@@ -78,6 +88,13 @@ public final class BankPrequential {
             base[i] = model.baseRate();
             blocks[i] = i / block;
             evidence.add(rows.get(i), 1, labels[i] ? 1 : 0);
+            if (window > 0) {
+                if (i > 0 && i % window == 0) {
+                    previous = current;
+                    current = new Evidence();
+                }
+                current.add(rows.get(i), 1, labels[i] ? 1 : 0);
+            }
         }
 
         // --in-sample 1: score every row with the final table instead (an optimistic ceiling, not the figure).
