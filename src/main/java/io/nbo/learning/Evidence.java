@@ -64,6 +64,19 @@ public final class Evidence {
         predictorValues.forEach((name, value) -> predictor(name).add(value == null ? Bins.MISSING : value, trials, positives));
     }
 
+    /** Counts trials and positives for the model alone, as the models hash holds its totals. */
+    public void addTotals(long trials, long positives) {
+        add(Map.of(), trials, positives);
+    }
+
+    /** Counts trials and positives for one predictor's value alone, as the models hash holds them. */
+    public void addValue(String predictor, String value, long trials, long positives) {
+        if (trials < 0 || positives < 0) {
+            throw new IllegalArgumentException("increments are never negative: trials " + trials + ", positives " + positives);
+        }
+        predictor(predictor).add(value == null ? Bins.MISSING : value, trials, positives);
+    }
+
     /** Adds everything {@code other} has seen, as if its adds had been made here. */
     public void merge(Evidence other) {
         if (other == this) {

@@ -54,7 +54,7 @@ public class LearningService {
         this.config = config.learning();
         // Off the request path, and a whole models hash at start can be large: longer than a decision's command timeout.
         this.repository = new ModelRepository(redis, Duration.ofSeconds(5));
-        this.store = new ModelStore(repository, null);
+        this.store = new ModelStore(repository, true);
         Duration lease = Duration.ofMillis(Math.max(2_000, 10 * this.config.pollInterval().toMillis()));
         this.learner = new Learner(repository, UUID.randomUUID().toString(), lease, this.config.window(), PER_PARTITION, Clock.systemUTC());
         this.learned = registry.counter(LEARNED);

@@ -6,8 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.function.ToDoubleFunction;
 
 /**
  * This replica's copy of the models, in memory: loaded whole from Redis at start, then kept current by
@@ -20,34 +18,37 @@ public final class ModelStore {
     /** Changes applied per poll, at most; more wait for the next poll. */
     static final int CHANGES_PER_POLL = 1_000;
 
-    /** What one offer on one channel has learned, as the models hash holds it. */
+    /** How often, at most, a model's contextual table is built again from its evidence: building one takes milliseconds. */
+    static final long TABLE_EVERY_MS = 5_000;
+
+    /** What one offer on one channel has learned, as the models hash holds it, and its last contextual table. */
     static final class Counts {
-        long trials;
-        long positives;
+        final Evidence evidence = new Evidence();
         long updatedAt;
-        final Map<String, Map<String, long[]>> byPredictor = new HashMap<>();
+        NaiveBayes table;
+        long tableAt;
+        /** Whether the evidence grew since the table was built. */
+        boolean stale;
 
         void add(String predictor, String value, long t, long p) {
+            stale = true;
             if (predictor == null) {
-                trials += t;
-                positives += p;
+                evidence.addTotals(t, p);
             } else {
-                long[] tp = byPredictor.computeIfAbsent(predictor, k -> new HashMap<>()).computeIfAbsent(value, k -> new long[2]);
-                tp[0] += t;
-                tp[1] += p;
+                evidence.addValue(predictor, value, t, p);
             }
         }
     }
 
     private final ModelRepository repository;
-    private final Function<Counts, ToDoubleFunction<Map<String, String>>> contextual;
+    private final boolean contextual;
     private final Map<String, Counts> counts = new HashMap<>();
     private String last;
     private long lastChangeAt;
     private volatile Models current = Models.EMPTY;
 
-    /** @param contextual the contextual model of a model's counts, or null when there is none to build */
-    public ModelStore(ModelRepository repository, Function<Counts, ToDoubleFunction<Map<String, String>>> contextual) {
+    /** @param contextual whether to build each model's contextual table (naive Bayes over its predictors' evidence) */
+    public ModelStore(ModelRepository repository, boolean contextual) {
         this.repository = repository;
         this.contextual = contextual;
     }
@@ -90,6 +91,13 @@ public final class ModelStore {
             apply(m.body(), changed);
             last = m.id();
         }
+        // A model that stopped learning right after its table was built still gets one with all its evidence.
+        long now = System.currentTimeMillis();
+        counts.forEach((model, c) -> {
+            if (c.stale && c.table != null && now - c.tableAt >= TABLE_EVERY_MS) {
+                changed.add(model);
+            }
+        });
         if (!changed.isEmpty()) {
             publish(changed);
         }
@@ -167,6 +175,7 @@ public final class ModelStore {
 
     /** Replaces the snapshot: the models named in {@code changed} built again (all of them when null). */
     private void publish(Set<String> changed) {
+        long now = System.currentTimeMillis();
         Map<String, Models.Model[]> byOffer = new HashMap<>(changed == null ? Map.of() : current.byOffer());
         if (changed == null) {
             byOffer.clear();
@@ -182,11 +191,23 @@ public final class ModelStore {
             Models.Model[] perChannel = byOffer.containsKey(offer) ? byOffer.get(offer).clone() : new Models.Model[Channel.values().length];
             Counts c = counts.get(model);
             perChannel[channel.ordinal()] = c == null ? null
-                    : new Models.Model(offer, channel, c.trials, c.positives, contextual == null || c.byPredictor.isEmpty() ? null : contextual.apply(c),
-                    c.updatedAt);
+                    : new Models.Model(offer, channel, c.evidence.trials(), c.evidence.positives(), table(c, now), c.updatedAt);
             byOffer.put(offer, perChannel);
         }
         current = new Models(Map.copyOf(byOffer));
+    }
+
+    /** The model's contextual table: built again when it is older than {@link #TABLE_EVERY_MS}; null without predictors. */
+    private NaiveBayes table(Counts c, long now) {
+        if (!contextual || c.evidence.predictors().isEmpty()) {
+            return null;
+        }
+        if (c.table == null || now - c.tableAt >= TABLE_EVERY_MS) {
+            c.table = NaiveBayes.of(c.evidence);
+            c.tableAt = now;
+            c.stale = false;
+        }
+        return c.table;
     }
 
     private static long parse(String s) {

@@ -2,7 +2,6 @@ package io.nbo.learning;
 
 import io.nbo.model.Channel;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /**
  * The learned models as decisions read them: an immutable snapshot in memory, replaced whole when the
@@ -23,8 +22,7 @@ public record Models(Map<String, Model[]> byOffer) {
      * @param contextual the response rate given the declared predictors' values, or null when no predictor is declared
      * @param updatedAt  when its last increment was applied (ms), 0 for never
      */
-    public record Model(String offerId, Channel channel, long trials, long positives, ToDoubleFunction<Map<String, String>> contextual,
-                        long updatedAt) {
+    public record Model(String offerId, Channel channel, long trials, long positives, NaiveBayes contextual, long updatedAt) {
         /** positives / trials, or NaN with no trials. */
         public double successRate() {
             return trials == 0 ? Double.NaN : (double) positives / trials;

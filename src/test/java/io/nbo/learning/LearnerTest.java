@@ -41,7 +41,7 @@ class LearnerTest {
     /** A replica's learning, polled on its own thread as LearningService does. */
     final class Replica implements AutoCloseable {
         final ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
-        final ModelStore store = new ModelStore(repository, null);
+        final ModelStore store = new ModelStore(repository, true);
         final Learner learner;
         final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
 
@@ -204,7 +204,7 @@ class LearnerTest {
         assertThat(models).containsEntry("t|coat|web", "3").containsEntry("p|coat|web", "1")
                 .containsEntry("t|coat|web|tier|s:gold", "2").containsEntry("p|coat|web|tier|s:gold", "1")
                 .containsEntry("t|coat|web|tier|s:silver", "1").containsEntry("t|coat|web|age|n:42", "1");
-        ModelStore store = new ModelStore(repository, null);
+        ModelStore store = new ModelStore(repository, true);
         store.poll();
         assertThat(store.current().get("coat", Channel.WEB).trials()).isEqualTo(3);
         repository.close();
