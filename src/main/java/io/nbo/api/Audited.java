@@ -24,6 +24,11 @@ public class Audited {
         log.record(actor(identity.getIdentity()), action, AuditLog.version(version), outcome).toCompletableFuture().join();
     }
 
+    /** Another audited action (a model reset or rebuild); on a worker thread, done when the entry is written. */
+    void action(String action, String target, String outcome) {
+        log.record(actor(identity.getIdentity()), action, target, outcome).toCompletableFuture().join();
+    }
+
     /** Wraps a customer deletion: its entry is written (outcome from the answer or the failure) before the answer goes out. */
     <T> Uni<T> customerDeletion(String customerId, Uni<T> deletion) {
         Uni<SecurityIdentity> who = identity.getDeferredIdentity();

@@ -31,6 +31,8 @@ public class AuditLog {
     public static final String PUBLISH = "ruleset.publish";
     public static final String ACTIVATE = "ruleset.activate";
     public static final String CUSTOMER_DELETE = "customer.delete";
+    public static final String MODEL_RESET = "model.reset";
+    public static final String MODEL_REBUILD = "model.rebuild";
     /** The actor of the rules folder's publishes. */
     public static final String FOLDER = "rules folder";
 

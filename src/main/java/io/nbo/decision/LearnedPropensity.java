@@ -57,7 +57,7 @@ public final class LearnedPropensity implements Propensity {
                 Models.Model model = snapshot.get(offer.getId(), channel);
                 long n = model == null ? 0 : model.trials();
                 long k = model == null ? 0 : Math.min(model.positives(), n);
-                double r = n == 0 ? p0 : model.contextual() != null && !x.isEmpty() ? model.contextual().rate(x) : (double) k / n;
+                double r = n == 0 ? p0 : model.contextual() != null && !x.isEmpty() ? model.contextual().rate(x, n, k) : (double) k / n;
                 double mean = clamp((n * r + strength * p0) / (n + strength));
                 if (!sample) {
                     return new Estimate(mean, mean, 0, MODEL, n, k);

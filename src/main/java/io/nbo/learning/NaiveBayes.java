@@ -105,6 +105,19 @@ public final class NaiveBayes {
      * inactive, are ignored; with none, the smoothed base rate (positives + 1) / (trials + 2).
      */
     public double rate(Map<String, String> predictorValues) {
+        return rate(predictorValues, baseLogOdds);
+    }
+
+    /**
+     * The same with the base rate of {@code trials} and {@code positives} instead of the table's own: the store
+     * builds a table at most every few seconds, while the counts move with every batch, so the estimate follows
+     * the current evidence and only the predictors' adjustment waits for the next table.
+     */
+    public double rate(Map<String, String> predictorValues, long trials, long positives) {
+        return rate(predictorValues, Math.log((Math.max(positives, 0) + 1.0) / (Math.max(trials - positives, 0) + 1.0)));
+    }
+
+    private double rate(Map<String, String> predictorValues, double baseLogOdds) {
         double sum = 0;
         for (Table table : active) {
             String value = predictorValues.get(table.name);
