@@ -94,11 +94,11 @@ public final class OffPolicyEstimator {
             warnings.add(unknownProbability + " of " + events + " events have no logging probability: left out of IPW and SNIPW");
         }
         if (weighted > 0 && ess < LOW_ESS) {
-            warnings.add(String.format("effective sample size %.1f is below %.0f: the IPW figures rest on few events", ess, LOW_ESS));
+            warnings.add(String.format(java.util.Locale.ROOT, "effective sample size %.1f is below %.0f: the IPW figures rest on few events", ess, LOW_ESS));
         }
         if (weighted > 0 && maxProbability - minProbability > 1e-9) {
-            warnings.add(String.format("logging probabilities vary (%.6g to %.6g): replay assumes a uniformly random log and may be biased",
-                    minProbability, maxProbability));
+            warnings.add("logging probabilities vary (" + compact(minProbability) + " to " + compact(maxProbability)
+                    + "): replay assumes a uniformly random log and may be biased");
         }
         if (replay.n == 0 && events > 0) {
             warnings.add("the candidate never chose the logged action: replay has no events");
@@ -106,6 +106,11 @@ public final class OffPolicyEstimator {
         return new Report(events, unknownProbability, logged.estimate("logged", "normal 95 % on the rewards"),
                 replay.estimate("replay", "normal 95 % on the kept rewards"),
                 ipwTerms.estimate("ipw", "normal 95 % on the per-event terms r·w"), snipwEstimate, ess, meanWeight, List.copyOf(warnings));
+    }
+
+    /** Six significant digits, no trailing zeros. */
+    private static String compact(double x) {
+        return new java.math.BigDecimal(x).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     /**
