@@ -53,4 +53,22 @@ class ThompsonSamplingPolicyTest {
         assertThat(policy.probability("a", 0)).isCloseTo(policy.probability("b", 0), within(0.03));
         assertThat(policy.probability("c", 0)).isGreaterThan(0.6);
     }
+
+    @Test
+    void theRankedFormFillsTheSlotsInTheOrderOfThePosteriors() {
+        List<LoggedEvent> log = new ArrayList<>();
+        log(log, "a", 1, 1000, 300);
+        log(log, "b", 2, 1000, 100);
+        log(log, "c", 3, 1000, 10);
+
+        ThompsonSamplingPolicy policy = ThompsonSamplingPolicy.fitRanked(log, 3, 10_000, 3);
+
+        assertThat(policy.probability("a", 0)).isGreaterThan(0.99);
+        assertThat(policy.probability("b", 1)).isGreaterThan(0.99);
+        assertThat(policy.probability("c", 2)).isGreaterThan(0.99);
+        for (int slot = 0; slot < 3; slot++) {
+            int k = slot;
+            assertThat(List.of("a", "b", "c").stream().mapToDouble(o -> policy.probability(o, k)).sum()).isCloseTo(1, within(1e-12));
+        }
+    }
 }
