@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
  * ./nbo validate rules
  * ./nbo test rules
  * ./nbo simulate --sample 10000 --channel web candidate-rules/
+ * ./nbo evaluate --rules candidate-rules/ --log decisions.jsonl
  * NBO_API_KEY=... ./nbo publish --author ana --message "Free shipping from 50" candidate-rules/
  * ./nbo keys new | tee key.txt | ./nbo keys hash --name web --roles channel
  * ./nbo help import
@@ -67,6 +68,7 @@ public final class NboCommand implements Runnable {
                 .addSubcommand("validate", new RulesCommands.Validate())
                 .addSubcommand("test", new RulesCommands.Test())
                 .addSubcommand("simulate", new SimulateCommand(env))
+                .addSubcommand("evaluate", new EvaluateCommand(stdin, env))
                 .addSubcommand("publish", new PublishCommands.Publish(env))
                 .addSubcommand("files", new PublishCommands.Body())
                 .addSubcommand("keys", new KeysCommand(stdin))
@@ -89,6 +91,6 @@ public final class NboCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test, simulate, publish, files or keys");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: import, generate, validate, test, simulate, evaluate, publish, files or keys");
     }
 }
