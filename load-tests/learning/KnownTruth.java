@@ -47,7 +47,7 @@ import java.util.function.Supplier;
  * each propensity, the median of timed batches. Segments and responses come from seeded generators shared by every
  * policy (common random numbers); the Thompson draws come from the propensity's own thread-local generator, which
  * cannot be seeded, so two runs differ a little. Arguments: --decisions --checkpoints a,b,c --seed --seeds --batch
- * --new-after --window --draws (in the timing) --sim-draws (in the simulation) --strength --timing-rounds --markdown FILE.
+ * --new-after --window --draws (in the timing) --sim-draws (in the simulation) --strength --table-every --timing-rounds --markdown FILE.
  */
 public final class KnownTruth {
 
@@ -89,7 +89,8 @@ public final class KnownTruth {
         double[] shareAt;
         long firstServed = -1;      // decisions after the new offer was added, -1: never
         long found = -1;            // ditto, until it had more than half of segment c's window
-        double newShareLate;        // its share of segment c's decisions in the second half of the time after it came
+        double newShareLate;
+        double newShareEarlyElsewhere;  // its share of segments a and b's decisions in the first 1,000 after it came        // its share of segment c's decisions in the second half of the time after it came
         double regretAfterNew;
         Evidence[] evidence;
     }
@@ -107,13 +108,15 @@ public final class KnownTruth {
     final int simDraws;
     final int strength;
     final int window;
+    final int tableEvery;
 
-    KnownTruth(int batch, int draws, int simDraws, int strength, int window) {
+    KnownTruth(int batch, int draws, int simDraws, int strength, int window, int tableEvery) {
         this.batch = batch;
         this.draws = draws;
         this.simDraws = simDraws;
         this.strength = strength;
         this.window = window;
+        this.tableEvery = tableEvery;
         for (int o = 0; o < TRUTH.length; o++) {
             Offer offer = new Offer("o" + (o + 1), "offer " + (o + 1), "g" + (o + 1), 10, 0, 1, null, null,
                     new EnumMap<>(Map.of(Channel.WEB, new Creative("o" + (o + 1), null, null, null, null))), List.of());
@@ -138,6 +141,14 @@ public final class KnownTruth {
 
     /** The snapshot a replica would publish from this evidence: one model per offer with any, its table when it has predictors. */
     static Models snapshot(Evidence[] evidence, boolean contextual, long at) {
+        return snapshot(evidence, contextual, at, new NaiveBayes[evidence.length], new long[evidence.length], 0);
+    }
+
+    /**
+     * The same, with each table kept as the model store keeps it: built when the model has none yet or its table is
+     * at least {@code tableEvery} decisions old (the store's 5 s), while the counts are always current.
+     */
+    static Models snapshot(Evidence[] evidence, boolean contextual, long at, NaiveBayes[] tables, long[] tableAt, long tableEvery) {
         Map<String, Models.Model[]> byOffer = new HashMap<>();
         for (int o = 0; o < evidence.length; o++) {
             Evidence e = evidence[o];
@@ -145,8 +156,11 @@ public final class KnownTruth {
                 continue;
             }
             Models.Model[] perChannel = new Models.Model[Channel.values().length];
-            NaiveBayes table = contextual && !e.predictors().isEmpty() ? NaiveBayes.of(e) : null;
-            perChannel[Channel.WEB.ordinal()] = new Models.Model("o" + (o + 1), Channel.WEB, e.trials(), e.positives(), table, at);
+            if (contextual && !e.predictors().isEmpty() && (tables[o] == null || at - tableAt[o] >= tableEvery)) {
+                tables[o] = NaiveBayes.of(e);
+                tableAt[o] = at;
+            }
+            perChannel[Channel.WEB.ordinal()] = new Models.Model("o" + (o + 1), Channel.WEB, e.trials(), e.positives(), tables[o], at);
             byOffer.put("o" + (o + 1), perChannel);
         }
         return new Models(Map.copyOf(byOffer));
@@ -159,6 +173,8 @@ public final class KnownTruth {
         SplittableRandom uniformRng = new SplittableRandom(seed * 7_919L + 5);
         Evidence[] evidence = new Evidence[TRUTH.length];
         Arrays.setAll(evidence, i -> new Evidence());
+        NaiveBayes[] tables = new NaiveBayes[TRUTH.length];
+        long[] tableAt = new long[TRUTH.length];
         Models[] current = {Models.EMPTY};
         Supplier<Models> models = () -> current[0];
         Arbitration arbitration = v.policy() == Policy.FORMULA ? new Arbitration(formula)
@@ -182,6 +198,8 @@ public final class KnownTruth {
         long lateC = 0;
         long lateNew = 0;
         double regretAfter = 0;
+        long earlyOther = 0;
+        long earlyOtherNew = 0;
         for (int t = 0; t < steps; t++) {
             if (t == addAt) {
                 active = TRUTH.length;
@@ -208,7 +226,7 @@ public final class KnownTruth {
             oracle += bestP;
             evidence[o].add(x, 1, u < p ? 1 : 0);
             if ((t + 1) % batch == 0 && (v.policy() == Policy.THOMPSON || v.policy() == Policy.MEAN)) {
-                current[0] = snapshot(evidence, v.contextual(), t);
+                current[0] = snapshot(evidence, v.contextual(), t, tables, tableAt, tableEvery);
             }
             if (next < checkpoints.length && t + 1 == checkpoints[next]) {
                 out.regretAt[next] = regret;
@@ -220,6 +238,10 @@ public final class KnownTruth {
                 boolean isNew = o == TRUTH.length - 1;
                 if (isNew && out.firstServed < 0) {
                     out.firstServed = t - addAt;
+                }
+                if (s != NEW_SEGMENT && t < addAt + 1_000) {
+                    earlyOther++;
+                    earlyOtherNew += isNew ? 1 : 0;
                 }
                 if (s == NEW_SEGMENT) {
                     if (seen >= window && recent[seen % window]) {
@@ -240,6 +262,7 @@ public final class KnownTruth {
         }
         out.newShareLate = lateC == 0 ? 0 : (double) lateNew / lateC;
         out.regretAfterNew = regretAfter;
+        out.newShareEarlyElsewhere = earlyOther == 0 ? 0 : (double) earlyOtherNew / earlyOther;
         out.evidence = evidence;
         return out;
     }
@@ -304,16 +327,18 @@ public final class KnownTruth {
         // not change what is served, and cost most of a Thompson decision, so the simulation leaves them out by default.
         int simDraws = Integer.parseInt(opts.getOrDefault("sim-draws", "0"));
         int strength = Integer.parseInt(opts.getOrDefault("strength", "20"));
+        // Decisions between rebuilds of a model's contextual table (the store's 5 s); by default every snapshot.
+        int tableEvery = Integer.parseInt(opts.getOrDefault("table-every", String.valueOf(batch)));
         int rounds = Integer.parseInt(opts.getOrDefault("timing-rounds", "200"));
         Path markdown = opts.containsKey("markdown") ? Path.of(opts.get("markdown")) : null;
 
-        KnownTruth sim = new KnownTruth(batch, draws, simDraws, strength, window);
+        KnownTruth sim = new KnownTruth(batch, draws, simDraws, strength, window, tableEvery);
         long[] seedList = new long[seeds];
         for (int i = 0; i < seeds; i++) {
             seedList[i] = seed + i;
         }
-        System.out.printf(Locale.ROOT, "seeds %s, %d decisions, snapshot every %d, choice draws %d (timing %d), prior strength %d%n",
-                Arrays.toString(seedList), decisions, batch, simDraws, draws, strength);
+        System.out.printf(Locale.ROOT, "seeds %s, %d decisions, snapshot every %d, tables every %d, choice draws %d (timing %d), prior strength %d%n",
+                Arrays.toString(seedList), decisions, batch, tableEvery, simDraws, draws, strength);
 
         Map<Variant, List<Outcome>> regret = new HashMap<>();
         Map<Variant, List<Outcome>> found = new HashMap<>();
@@ -358,11 +383,11 @@ public final class KnownTruth {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Seeds %s (%d runs of %,d decisions per policy and table, averaged; segments and responses "
                         + "from the seeded generators, the same for every policy; Thompson draws from the propensity's own generator, "
-                        + "not seeded). Snapshot (counts and contextual tables) rebuilt every %d decisions; prior strength m = %d, "
+                        + "not seeded). Snapshot rebuilt every %d decisions, contextual tables every %d; prior strength m = %d, "
                         + "formula prior 1/20 = 0.05 for every customer; %d choice draws per Thompson decision in the simulation (they "
                         + "estimate the served offer's probability from draws of their own, and do not change what is served), %d in "
                         + "the timing. Simulation %.1f s.%n%n",
-                Arrays.toString(seedList), seeds, decisions, batch, strength, simDraws, draws, simSeconds));
+                Arrays.toString(seedList), seeds, decisions, batch, sim.tableEvery, strength, simDraws, draws, simSeconds));
         md.append("Expected regret (the oracle's true rate minus the served offer's, summed) after n decisions, and the share of the "
                 + "oracle's expected reward earned; the oracle earns 0.0700 a decision, the best single offer (o5) 0.0500:\n\n");
         md.append("| policy |");
@@ -391,17 +416,18 @@ public final class KnownTruth {
         md.append(String.format(Locale.ROOT, "%nA new offer (o6: 0.04, 0.04, 0.10 by segment, best in c and on average) added after "
                 + "%,d decisions, then %,d more: decisions after it came until it was first served, and until it was served in more "
                 + "than half of segment c's last %d decisions (a third of the decisions are c's, so the oracle needs about %d); its "
-                + "share of c's decisions in the second half of that time; the regret over that time. Mean over the seeds that found "
+                + "share of c's decisions in the second half of that time, and of a and b's (where it is not best) in the first 1,000 decisions; the regret over that time. Mean over the seeds that found "
                 + "it, and how many did:%n%n", newAfter, after, window, 3 * window));
-        md.append("| policy | first served | found (> half of c's window) | seeds that found it | o6's share of c, late | regret after |\n");
-        md.append("|---|---:|---:|---:|---:|---:|\n");
+        md.append("| policy | first served | found (> half of c's window) | seeds that found it | o6's share of c, late | of a and b, first 1,000 | regret after |\n");
+        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
         for (Variant v : VARIANTS) {
             List<Outcome> runs = found.get(v);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.2f | %.1f |%n", v.label(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d of %d | %.2f | %.2f | %.1f |%n", v.label(),
                     meanOf(runs.stream().mapToLong(r -> r.firstServed).toArray()),
                     meanOf(runs.stream().mapToLong(r -> r.found).toArray()),
                     runs.stream().filter(r -> r.found >= 0).count(), runs.size(),
                     runs.stream().mapToDouble(r -> r.newShareLate).average().orElse(0),
+                    runs.stream().mapToDouble(r -> r.newShareEarlyElsewhere).average().orElse(0),
                     runs.stream().mapToDouble(r -> r.regretAfterNew).average().orElse(0)));
         }
         md.append(String.format(Locale.ROOT, "%nTime per `Arbitration.rank` call (five offers, limit 1, the Thompson + segment run's final "
