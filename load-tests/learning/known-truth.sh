@@ -11,7 +11,7 @@
 #     SEEDS        how many seeds, from 1 (default 5)
 #     BATCH        decisions between snapshot rebuilds (default 100)
 #     SKIP_BUILD=1 use the last build instead of ./mvnw package; TABLE=0 leaves README.md alone
-#     more arguments go to KnownTruth (e.g. --strength 50 --sim-draws 100; see its class comment)
+#     more arguments go to KnownTruth (e.g. --strength 50 --table-every 1000; see its class comment)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . load-tests/lib.sh
