@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.nbo.config.StoreUnavailableException;
 import io.nbo.context.CustomerContextRepository;
 import io.nbo.context.CustomerDataValidator;
+import io.nbo.decision.Arbitration;
 import io.nbo.decision.DecisionEngine;
+import io.nbo.decision.EngagementPropensity;
+import io.nbo.decision.LearnedPropensity;
+import io.nbo.learning.ModelRepository;
+import io.nbo.learning.ModelStore;
+import io.nbo.learning.Models;
 import io.nbo.evaluation.DecisionLogReader;
 import io.nbo.evaluation.Estimate;
 import io.nbo.evaluation.Evaluation;
@@ -91,6 +97,35 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON.")
     private boolean json;
 
+    @Option(names = "--models", paramLabel = "URL", arity = "0..1", fallbackValue = "",
+            description = "Decide with the learned models stored in this Redis (default: NBO_REDIS_URL or redis://127.0.0.1:6379), as the "
+                    + "service does: propensities from the models, exploration and predictors from the candidate's models.yaml, and "
+                    + "each offer's choice probability from the candidate's own draws. Without it: the engagement formula, deterministic.")
+    private String models;
+
+    /** The candidate's arbitration: the formula, or the learned models read once from Redis ({@code --models}). */
+    private Arbitration arbitration(PrintWriter err) {
+        EngagementPropensity formula = new EngagementPropensity(1, 20);
+        if (models == null) {
+            return new Arbitration(formula);
+        }
+        String url = !models.isEmpty() ? models : env.getOrDefault("NBO_REDIS_URL", "redis://127.0.0.1:6379");
+        try (RedisConnection redis = RedisConnection.open(url, cluster.resolve(env), Duration.ofSeconds(5), null)) {
+            ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(30));
+            try {
+                ModelStore store = new ModelStore(repository, true);
+                store.poll();
+                Models snapshot = store.current();
+                err.printf("models: %d offers learned, read from %s%n", snapshot.byOffer().size(), redis.safeAddress());
+                return new Arbitration(new LearnedPropensity(() -> snapshot, formula, 20), formula, Arbitration.CHOICE_DRAWS * 10);
+            } catch (RuntimeException e) {
+                throw new UsageProblem("--models: the models could not be read from " + redis.safeAddress() + ": " + e.getMessage());
+            } finally {
+                repository.close();
+            }
+        }
+    }
+
     EvaluateCommand(InputStream stdin, Map<String, String> env) {
         this.stdin = stdin;
         this.env = env;
@@ -113,7 +148,7 @@ final class EvaluateCommand implements Callable<Integer> {
             out.flush();
             return NboCommand.PARTIAL;
         }
-        RuleSetPolicy policy = new RuleSetPolicy(new DecisionEngine(1, 20, 10_000, ScenarioRunner.BUDGET), ruleSet, fallback);
+        RuleSetPolicy policy = new RuleSetPolicy(new DecisionEngine(arbitration(err), 10_000, ScenarioRunner.BUDGET), ruleSet, fallback);
         Evaluation evaluation = new Evaluation(policy, seed);
         List<String> problems = new ArrayList<>();
         long rejected = 0;

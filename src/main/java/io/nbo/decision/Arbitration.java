@@ -252,10 +252,28 @@ public final class Arbitration {
             double[] score = new double[k];
             Comparator<Integer> byScore = order(journeyOffer, i -> ranked.get(i).offerId(), i -> score[i], i -> ranked.get(i).offer().getWeight());
             Set<String> groups = new HashSet<>();
+            int journey = -1;
+            for (int i = 0; i < k; i++) {
+                journey = ranked.get(i).offerId().equals(journeyOffer) ? i : journey;
+            }
             for (int d = 0; d < choiceDraws; d++) {
                 for (int i = 0; i < k; i++) {
                     score[i] = draws[i].sample() * factor[i];
                     order[i] = i;
+                }
+                if (ranks == 1) {
+                    // One rank (most requests): the best draw, no sort. Ties between continuous draws do not happen.
+                    int best = journey;
+                    if (best < 0) {
+                        best = 0;
+                        for (int i = 1; i < k; i++) {
+                            if (score[i] > score[best]) {
+                                best = i;
+                            }
+                        }
+                    }
+                    at[best][0]++;
+                    continue;
                 }
                 java.util.Arrays.sort(order, byScore);
                 groups.clear();

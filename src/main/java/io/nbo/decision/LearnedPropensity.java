@@ -16,12 +16,14 @@ import org.apache.commons.rng.simple.ThreadLocalRandomSource;
 
 /**
  * The propensity learned per offer and channel: a Beta-Bernoulli model whose prior is today's formula.
- * With n impressions learned, a rate r for this customer (the contextual model's, given the declared
- * predictors; else positives / n) and the formula's p0 for the customer on the channel, the estimate is
- * (n·r + m·p0) / (n + m), m the prior's strength: with no evidence it is the formula exactly, and the
- * evidence takes over as it grows. A placement that explores uses a Thompson draw from
- * Beta(estimate·(n + m), (1 − estimate)·(n + m)) instead, so an offer with little evidence is sometimes
- * ranked high and gets tried, and one that keeps losing fades. Reads models from memory only.
+ * With n impressions and k positives learned and the formula's p0 for the customer on the channel, the
+ * estimate is (k + m·p0) / (n + m), m the prior's strength: with no evidence it is the formula exactly, and
+ * the evidence takes over as it grows. The contextual model (naive Bayes over the declared predictors) then
+ * moves that estimate's log-odds by what this customer's predictor values say ({@code NaiveBayes.shift}):
+ * nothing until a predictor has enough evidence to separate positives, so a few early failures never look
+ * like successes. A placement that explores uses a Thompson draw from Beta(estimate·(n + m),
+ * (1 − estimate)·(n + m)) instead, so an offer with little evidence is sometimes ranked high and gets
+ * tried, and one that keeps losing fades. Reads models from memory only.
  */
 public final class LearnedPropensity implements Propensity {
 
@@ -57,8 +59,14 @@ public final class LearnedPropensity implements Propensity {
                 Models.Model model = snapshot.get(offer.getId(), channel);
                 long n = model == null ? 0 : model.trials();
                 long k = model == null ? 0 : Math.min(model.positives(), n);
-                double r = n == 0 ? p0 : model.contextual() != null && !x.isEmpty() ? model.contextual().rate(x, n, k) : (double) k / n;
-                double mean = clamp((n * r + strength * p0) / (n + strength));
+                double mean = (k + strength * p0) / (n + strength);
+                if (model != null && model.contextual() != null && !x.isEmpty()) {
+                    double shift = model.contextual().shift(x);
+                    if (shift != 0) {
+                        mean = 1 / (1 + Math.exp(-(Math.log(mean / (1 - mean)) + shift)));
+                    }
+                }
+                mean = clamp(mean);
                 if (!sample) {
                     return new Estimate(mean, mean, 0, MODEL, n, k);
                 }

@@ -8,6 +8,8 @@ import io.nbo.model.Request;
 import org.apache.commons.rng.UniformRandomProvider;
 import org.apache.commons.rng.sampling.distribution.ChengBetaSampler;
 import org.apache.commons.rng.sampling.distribution.ContinuousSampler;
+import org.apache.commons.rng.sampling.distribution.NormalizedGaussianSampler;
+import org.apache.commons.rng.sampling.distribution.ZigguratSampler;
 
 /**
  * The chance that this customer responds to this offer on this channel: the first factor of an
@@ -52,12 +54,23 @@ public interface Propensity {
             return concentration > 0;
         }
 
-        /** Draws from the same posterior: Beta(mean·concentration, (1 − mean)·concentration); the used value when not sampled. */
+        /**
+         * Draws from the same posterior: Beta(mean·concentration, (1 − mean)·concentration); the used value when not
+         * sampled. With 30 or more on both sides the Beta is close to a normal of the same mean and variance, which
+         * is several times cheaper to draw: the choice probabilities take a hundred draws per candidate.
+         */
         public ContinuousSampler sampler(UniformRandomProvider rng) {
             if (!sampled()) {
                 return () -> used;
             }
-            return ChengBetaSampler.of(rng, Math.max(mean * concentration, 1e-9), Math.max((1 - mean) * concentration, 1e-9));
+            double a = mean * concentration;
+            double b = (1 - mean) * concentration;
+            if (a >= 30 && b >= 30) {
+                double sd = Math.sqrt(mean * (1 - mean) / (concentration + 1));
+                NormalizedGaussianSampler gaussian = ZigguratSampler.NormalizedGaussian.of(rng);
+                return () -> Math.min(1, Math.max(0, mean + sd * gaussian.sample()));
+            }
+            return ChengBetaSampler.of(rng, Math.max(a, 1e-9), Math.max(b, 1e-9));
         }
     }
 }

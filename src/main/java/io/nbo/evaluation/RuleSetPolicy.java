@@ -1,18 +1,18 @@
 package io.nbo.evaluation;
 
-import io.nbo.decision.Decision.RankedOffer;
+import io.nbo.decision.Arbitration;
 import io.nbo.decision.DecisionEngine;
 import io.nbo.model.Channel;
 import io.nbo.rules.RuleSet;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A rule set as a candidate policy, decided by the real engine (rules, contact policies, arbitration) as
- * {@code nbo simulate} decides, serving nothing: for an event logged in slot {@code k} it offers the engine's
- * {@code k}-th offer (the top one when the log names no slot) with probability 1.
- *
- * <p>Arbitration ranks deterministically today. When it gives the probability with which it chose each offer
- * (Thompson sampling), {@link #choices} is where those probabilities replace the 1.
+ * {@code nbo simulate} decides, serving nothing: for an event logged in slot {@code k}, each eligible offer with
+ * the probability that arbitration puts it at rank {@code k + 1} ({@link Arbitration.Candidate#choiceProbability}):
+ * 1 for the engine's k-th offer when it ranks deterministically (the formula, or models with exploration
+ * {@code mean}), the Thompson draws' estimate when it samples.
  */
 public final class RuleSetPolicy implements CandidatePolicy {
 
@@ -33,13 +33,16 @@ public final class RuleSetPolicy implements CandidatePolicy {
     public List<Choice> choices(LoggedEvent event) {
         Channel calling = event.request().getChannel() == null ? fallbackChannel
                 : Channel.fromId(event.request().getChannel()).orElse(fallbackChannel);
-        int slot = event.slot();
-        List<RankedOffer> offers = engine.decide(ruleSet, event.customer(), event.request(), calling, slot + 1, event.time()).offers();
-        if (offers.size() <= slot) {
-            return List.of();
+        int rank = event.slot() + 1;
+        Arbitration.Ranking ranking = engine.decide(ruleSet, event.customer(), event.request(), calling, rank, event.time()).ranking();
+        List<Choice> choices = new ArrayList<>();
+        for (Arbitration.Candidate c : ranking.eligible()) {
+            double p = c.choiceProbability(rank);
+            if (p > 0) {
+                choices.add(new Choice(c.offerId(), c.best().channel().id(), p));
+            }
         }
-        RankedOffer chosen = offers.get(slot);
-        return List.of(new Choice(chosen.offerId(), chosen.channel(), 1.0));
+        return choices;
     }
 
     public String version() {

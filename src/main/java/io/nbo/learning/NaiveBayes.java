@@ -109,12 +109,18 @@ public final class NaiveBayes {
     }
 
     /**
-     * The same with the base rate of {@code trials} and {@code positives} instead of the table's own: the store
-     * builds a table at most every few seconds, while the counts move with every batch, so the estimate follows
-     * the current evidence and only the predictors' adjustment waits for the next table.
+     * How much the predictors' values move the log-odds away from the base rate: the damped sum of the active
+     * predictors' log-likelihood ratios; 0 when none is active (too little evidence, or none separates anything).
      */
-    public double rate(Map<String, String> predictorValues, long trials, long positives) {
-        return rate(predictorValues, Math.log((Math.max(positives, 0) + 1.0) / (Math.max(trials - positives, 0) + 1.0)));
+    public double shift(Map<String, String> predictorValues) {
+        double sum = 0;
+        for (Table table : active) {
+            String value = predictorValues.get(table.name);
+            if (value != null) {
+                sum += table.logLikelihoodRatio(value);
+            }
+        }
+        return damping * sum;
     }
 
     private double rate(Map<String, String> predictorValues, double baseLogOdds) {

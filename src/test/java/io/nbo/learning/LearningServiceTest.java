@@ -151,13 +151,13 @@ class LearningServiceTest {
         JsonPath m = model("fresh");
         assertThat(m.getInt("models[0].positives")).isEqualTo(20);
 
-        // The answer now shows the evidence and the estimate (n·r + m·p0) / (n + m), r the contextual model's rate: its one
-        // predictor (every decision was on a mobile) does not separate anything, so r is the smoothed (20 + 1) / (200 + 2).
+        // The answer now shows the evidence and the estimate (k + m·p0) / (n + m); the one predictor (every decision was on a
+        // mobile) separates nothing, so it does not move it.
         JsonPath warm = decide("warm", null, 2);
         Map<String, Object> fresh = warm.getMap("offers.find { it.offerId == 'fresh' }.model");
         assertThat(((Number) fresh.get("impressions")).longValue()).isEqualTo(200);
         assertThat(((Number) fresh.get("positives")).longValue()).isEqualTo(20);
-        assertThat(((Number) fresh.get("mean")).doubleValue()).isCloseTo((200 * 21.0 / 202 + 20 * 0.05) / 220, within(1e-6));
+        assertThat(((Number) fresh.get("mean")).doubleValue()).isCloseTo((20 + 20 * 0.05) / 220, within(1e-6));
 
         // The same events again (a retry), and a second impression of the same decision: nothing moves.
         List<Map<String, Object>> again = new ArrayList<>();
