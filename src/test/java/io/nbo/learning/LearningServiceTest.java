@@ -171,13 +171,24 @@ class LearningServiceTest {
         assertThat(trials("fresh")).as("a retried event, and a second impression of one decision, teach nothing").isEqualTo(201);
         // the predictor's value (device mobile) was recorded with each decision and learned with it
         assertThat(redis.sync().hget(ModelRepository.MODELS, "t|fresh|web|device|s:mobile")).isEqualTo("201");
+
+        // Operators see it too: this (only) replica learns, and what it learned is counted.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("nbo_learning_leader 1.0").contains("nbo_learning_models ").contains("nbo_learning_lag_seconds ");
+        double learned = metrics.lines().filter(l -> l.startsWith("nbo_learning_events_total ")).mapToDouble(l -> Double.parseDouble(l.split(" ")[1]))
+                .findFirst().orElse(0);
+        assertThat(learned).as("entries learned: 200 impressions, 20 clicks, the new decision's impression").isGreaterThanOrEqualTo(221);
+        JsonPath health = model("fresh");
+        assertThat(health.getBoolean("learning")).isTrue();
+        assertThat(health.getBoolean("models[0].coldStart")).isFalse();
+        assertThat(health.getList("models[0].predictors.name")).containsExactly("device");
     }
 
     @Test
     @Order(2)
     void aPlacementThatExploresTriesAnOfferTheMeanWouldNeverShowAndRecordsEachRanksProbability() throws Exception {
-        // known: 300 impressions, 24 clicks (about 8 %): better than fresh's prior of 5 % with no evidence.
-        givenEvidence("known", 300, 24);
+        // known: 200 impressions, 16 clicks (8 %, estimate 17 / 220): better than fresh's prior of 5 % with no evidence.
+        givenEvidence("known", 200, 16);
         givenEvidence("fresh", 0, 0);
         for (int i = 0; i < 10; i++) {
             assertThat(decide("mean-" + i, null, 1).getString("offers[0].offerId")).as("the mean never shows fresh").isEqualTo("known");
@@ -189,7 +200,7 @@ class LearningServiceTest {
             assertThat(d.getString("offers[0].model.exploration")).isEqualTo("sample");
             assertThat(d.getDouble("offers[0].model.choiceProbability")).isBetween(0.0, 1.0);
         }
-        // P(a draw of Beta(1, 19) beats one of Beta(25, 295)) is about 0.2: 60 decisions try fresh (P(none) < 1e-5)
+        // P(a draw of Beta(1, 19) beats one of Beta(17, 203)) is about 0.2: 60 decisions try fresh (P(none) < 1e-5)
         assertThat(fresh).as("the new offer gets tried").isPositive().isLessThan(60);
 
         // Both offers served (limit 2): the record keeps each one's probability of each rank, and the first rank's sum to one.
