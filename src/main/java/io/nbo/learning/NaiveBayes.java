@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * merged while their two-proportion z statistic is below {@link Settings#mergeZ} or there are more than
  * {@link Settings#maxBins} bins. Each bin's log-likelihood ratio is the log odds of its rate, smoothed towards the
  * predictor's rate by {@link Settings#smoothing} pseudo-trials, less the log odds of the predictor's rate.
- * Binning, merging and the predictor's own AUC use the (recency-weighted) counts pooled over epochs.
+ * Binning and merging use the (recency-weighted) counts pooled over epochs.
  *
  * <p><b>Calibration.</b> Naive Bayes adds the evidence of correlated predictors as if it were independent (the bank
  * data's economic indicators and month all tell the time), so its rates are too extreme. Two corrections, both
@@ -41,7 +41,9 @@ import java.util.stream.Collectors;
  * predictor that merely tells the time (the bank data's economic indicators move with the yes-rate) then scores
  * about 0, since the weighted base rate already follows the time, while a predictor that tells customers apart
  * within each period keeps its weight; summed over the whole history instead, the time-like predictors dominate
- * the sum and blur the ranking within a period.
+ * the sum and blur the ranking within a period. A predictor's own AUC (what {@link Settings#activeAuc} is compared
+ * with) is then counted over pairs of the same epoch only, so a time-like predictor is also inactive and costs
+ * {@link #rate} nothing.
  */
 public final class NaiveBayes {
 
@@ -69,7 +71,7 @@ public final class NaiveBayes {
     public record Bin(String label, long trials, long positives, double logLikelihoodRatio) {
     }
 
-    /** A predictor's health: its bins (by ascending log-likelihood ratio), its own AUC, whether it scores. */
+    /** A predictor's health: its bins (by ascending log-likelihood ratio), its own AUC (within epochs), whether it scores. */
     public record Predictor(String name, List<Bin> bins, double auc, boolean active) {
     }
 
@@ -354,7 +356,7 @@ public final class NaiveBayes {
             llr.put(g, shift(g, epochLogOdds, predictorLogOdds, settings.smoothing()));
         }
         all.sort(Comparator.comparingDouble(llr::get));
-        double auc = auc(all, trials, positives);
+        double auc = auc(all, epochWeights.length);
         boolean active = all.size() > 1 && auc >= settings.activeAuc();
         List<Bin> bins = all.stream().map(g -> new Bin(label(g, numeric), Math.round(g.trials), Math.round(g.positives), llr.get(g))).toList();
 
@@ -461,20 +463,32 @@ public final class NaiveBayes {
         return Math.abs(a.positives / a.trials - b.positives / b.trials) / se;
     }
 
-    /** The AUC of scoring each trial by its bin, bins sorted by ascending score (ties within a bin count half). */
-    private static double auc(List<Group> ascending, double trials, double positives) {
-        double negatives = trials - positives;
-        if (positives <= 0 || negatives <= 0) {
-            return 0.5;
-        }
+    /**
+     * The AUC of scoring each trial by its bin, bins sorted by ascending score (ties within a bin count half), over the
+     * pairs of the same epoch only: with one epoch, all pairs; with several, a predictor that only tells epochs apart
+     * ranks nothing, as {@link Auc#within} measures a model.
+     */
+    private static double auc(List<Group> ascending, int epochs) {
         double concordant = 0;
-        double negativesBelow = 0;
-        for (Group g : ascending) {
-            double neg = g.trials - g.positives;
-            concordant += g.positives * (negativesBelow + neg / 2.0);
-            negativesBelow += neg;
+        double pairs = 0;
+        for (int k = 0; k < epochs; k++) {
+            double positives = 0;
+            double negatives = 0;
+            double negativesBelow = 0;
+            double epochConcordant = 0;
+            for (Group g : ascending) {
+                double t = 2 * k < g.byEpoch.length ? g.byEpoch[2 * k] : 0;
+                double pos = 2 * k + 1 < g.byEpoch.length ? g.byEpoch[2 * k + 1] : 0;
+                double neg = t - pos;
+                epochConcordant += pos * (negativesBelow + neg / 2.0);
+                negativesBelow += neg;
+                positives += pos;
+                negatives += neg;
+            }
+            concordant += epochConcordant;
+            pairs += positives * negatives;
         }
-        return concordant / (positives * negatives);
+        return pairs > 0 ? concordant / pairs : 0.5;
     }
 
     private static String label(Group g, List<Group> numeric) {

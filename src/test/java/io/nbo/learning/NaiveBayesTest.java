@@ -237,8 +237,13 @@ class NaiveBayesTest {
         merged.merge(epochs.get(1L));
         NaiveBayes pooled = NaiveBayes.of(merged);
 
-        assertThat(byEpoch.predictors()).filteredOn(p -> p.name().equals("indicator")).singleElement()
-                .satisfies(p -> assertThat(p.bins()).allSatisfy(bin -> assertThat(bin.logLikelihoodRatio()).isCloseTo(0, within(0.01))));
+        assertThat(byEpoch.predictors()).filteredOn(p -> p.name().equals("indicator")).singleElement().satisfies(p -> {
+            assertThat(p.bins()).allSatisfy(bin -> assertThat(bin.logLikelihoodRatio()).isCloseTo(0, within(0.01)));
+            assertThat(p.auc()).isEqualTo(0.5);  // within each epoch it has one value: it ranks nothing
+            assertThat(p.active()).isFalse();
+        });
+        assertThat(pooled.predictors()).filteredOn(p -> p.name().equals("indicator")).singleElement()
+                .satisfies(p -> assertThat(p.active()).isTrue());
         double early = byEpoch.rate(Map.of("indicator", "n:1", "contact", "s:cellular"));
         double late = byEpoch.rate(Map.of("indicator", "n:2", "contact", "s:cellular"));
         assertThat(late / early).isCloseTo(1, within(0.02));
