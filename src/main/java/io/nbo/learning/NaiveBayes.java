@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -21,6 +22,7 @@ import java.util.stream.Collectors;
  * merged while their two-proportion z statistic is below {@link Settings#mergeZ} or there are more than
  * {@link Settings#maxBins} bins. Each bin's log-likelihood ratio is the log odds of its rate, smoothed towards the
  * predictor's rate by {@link Settings#smoothing} pseudo-trials, less the log odds of the predictor's rate.
+ * Binning and merging use the (recency-weighted) counts pooled over epochs.
  *
  * <p><b>Calibration.</b> Naive Bayes adds the evidence of correlated predictors as if it were independent (the bank
  * data's economic indicators and month all tell the time), so its rates are too extreme. Two corrections, both
@@ -31,6 +33,17 @@ import java.util.stream.Collectors;
  * average correlation ρ: 1 when they are independent, 1/k when they are copies of one another. A global damping
  * does not change the ranking (so not the AUC), only how far rates stray from the base rate, which is what the blend
  * with the prior and Thompson sampling consume.
+ *
+ * <p><b>Drift.</b> Built from evidence kept per epoch ({@link #of(Map, long, Recency, Settings)}), the base rate is
+ * the recency-weighted rate, and a bin's log-likelihood ratio is the shift δ of the log odds that explains its
+ * positives given the rate of each epoch its trials came from (a conditional maximum-likelihood fit, Newton's
+ * method on a monotone function of the counts, so still deterministic and order-free). When the rate drifts, a
+ * predictor that merely tells the time (the bank data's economic indicators move with the yes-rate) then scores
+ * about 0, since the weighted base rate already follows the time, while a predictor that tells customers apart
+ * within each period keeps its weight; summed over the whole history instead, the time-like predictors dominate
+ * the sum and blur the ranking within a period. A predictor's own AUC (what {@link Settings#activeAuc} is compared
+ * with) is then counted over pairs of the same epoch only, so a time-like predictor is also inactive and costs
+ * {@link #rate} nothing.
  */
 public final class NaiveBayes {
 
@@ -58,7 +71,7 @@ public final class NaiveBayes {
     public record Bin(String label, long trials, long positives, double logLikelihoodRatio) {
     }
 
-    /** A predictor's health: its bins (by ascending log-likelihood ratio), its own AUC, whether it scores. */
+    /** A predictor's health: its bins (by ascending log-likelihood ratio), its own AUC (within epochs), whether it scores. */
     public record Predictor(String name, List<Bin> bins, double auc, boolean active) {
     }
 
@@ -72,10 +85,10 @@ public final class NaiveBayes {
     private final Table[] active;
     private final List<Predictor> predictors;
 
-    private NaiveBayes(long trials, long positives, double damping, Table[] active, List<Predictor> predictors) {
+    private NaiveBayes(long trials, long positives, double baseLogOdds, double damping, Table[] active, List<Predictor> predictors) {
         this.trials = trials;
         this.positives = positives;
-        this.baseLogOdds = Math.log((Math.max(positives, 0) + 1.0) / (Math.max(trials - positives, 0) + 1.0));
+        this.baseLogOdds = baseLogOdds;
         this.damping = damping;
         this.active = active;
         this.predictors = predictors;
@@ -87,17 +100,84 @@ public final class NaiveBayes {
     }
 
     public static NaiveBayes of(Evidence evidence, Settings settings) {
+        Map<String, Map<String, double[]>> counts = new TreeMap<>();
+        evidence.predictors().forEach((name, values) -> {
+            Map<String, double[]> weighted = new HashMap<>();
+            values.forEach((value, c) -> {
+                double positives = Math.min(c.positives(), c.trials());
+                weighted.put(value, new double[] {c.trials(), positives, c.trials(), positives});
+            });
+            counts.put(name, weighted);
+        });
+        return build(evidence.trials(), evidence.positives(), evidence.trials(), evidence.positives(), counts, new double[] {1}, settings);
+    }
+
+    /**
+     * The table of evidence kept per epoch (see {@link Recency}): each epoch's counts weigh
+     * {@link Recency#weight recency.weight(current − epoch)}, epochs after {@code current} or no longer
+     * {@link Recency#keeps kept} not at all; the base rate is the weighted rate, and each bin's log-likelihood ratio
+     * is measured within epochs (see the class comment). With a single epoch, the same table as
+     * {@link #of(Evidence, Settings)} of that epoch. Deterministic in the counts per epoch and the epoch indices, in
+     * whatever order the map holds them: every replica that holds the same epochs builds the same table.
+     */
+    public static NaiveBayes of(Map<Long, Evidence> epochs, long current, Recency recency, Settings settings) {
+        long trials = 0;
+        long positives = 0;
+        double weightedTrials = 0;
+        double weightedPositives = 0;
+        Map<String, Integer> steps = new TreeMap<>();
+        Map<Long, Double> weights = new TreeMap<>();
+        for (Map.Entry<Long, Evidence> e : epochs.entrySet()) {
+            long age = current - e.getKey();
+            if (age < 0 || !recency.keeps(age)) {
+                continue;
+            }
+            double w = recency.weight(age);
+            weights.put(e.getKey(), w);
+            Evidence epoch = e.getValue();
+            trials += epoch.trials();
+            positives += epoch.positives();
+            weightedTrials += w * epoch.trials();
+            weightedPositives += w * Math.min(epoch.positives(), epoch.trials());
+            // Epochs may have coarsened a predictor to different steps: all are counted at the coarsest.
+            epoch.predictors().keySet().forEach(name -> steps.merge(name, epoch.step(name), Math::max));
+        }
+        Map<String, Map<String, double[]>> counts = new TreeMap<>();
+        double[] epochWeights = weights.values().stream().mapToDouble(Double::doubleValue).toArray();
+        int slot = 0;
+        for (Map.Entry<Long, Double> e : weights.entrySet()) {
+            int at = 2 + 2 * slot++;
+            double w = e.getValue();
+            epochs.get(e.getKey()).predictors().forEach((name, values) -> {
+                Map<String, double[]> weighted = counts.computeIfAbsent(name, n -> new HashMap<>());
+                int step = steps.get(name);
+                values.forEach((value, c) -> {
+                    double[] target = weighted.computeIfAbsent(Evidence.key(value, step), k -> new double[2 + 2 * epochWeights.length]);
+                    double yes = Math.min(c.positives(), c.trials());
+                    target[0] += w * c.trials();
+                    target[1] += w * yes;
+                    target[at] += w * c.trials();
+                    target[at + 1] += w * yes;
+                });
+            });
+        }
+        return build(trials, positives, weightedTrials, weightedPositives, counts, epochWeights, settings);
+    }
+
+    private static NaiveBayes build(long trials, long positives, double weightedTrials, double weightedPositives,
+            Map<String, Map<String, double[]>> counts, double[] epochWeights, Settings settings) {
         List<Predictor> health = new ArrayList<>();
         List<Table> tables = new ArrayList<>();
-        evidence.predictors().forEach((name, values) -> {
-            Built built = build(name, values, settings);
+        counts.forEach((name, values) -> {
+            Built built = build(name, values, epochWeights, settings);
             health.add(built.health);
             if (built.health.active()) {
                 tables.add(built.table);
             }
         });
         double damping = tables.isEmpty() ? 1 : 1 / (1 + (tables.size() - 1) * settings.correlation());
-        return new NaiveBayes(evidence.trials(), evidence.positives(), damping, tables.toArray(Table[]::new), List.copyOf(health));
+        double baseLogOdds = Math.log((Math.max(weightedPositives, 0) + 1.0) / (Math.max(weightedTrials - weightedPositives, 0) + 1.0));
+        return new NaiveBayes(trials, positives, baseLogOdds, damping, tables.toArray(Table[]::new), List.copyOf(health));
     }
 
     /**
@@ -205,16 +285,18 @@ public final class NaiveBayes {
     /** A bin being built: its fine values, counts, and for numbers the lowest and highest value. */
     private static final class Group {
         final List<String> values = new ArrayList<>();
-        long trials;
-        long positives;
+        double trials;
+        double positives;
         double low = Double.NaN;
         double high = Double.NaN;
         boolean residual;
+        double[] byEpoch = new double[0];  // trials and positives per epoch, weighted: t0, p0, t1, p1, ...
 
-        void add(String value, long trials, long positives, double x) {
+        void add(String value, double[] counts, double x) {
             values.add(value);
-            this.trials += trials;
-            this.positives += positives;
+            this.trials += counts[0];
+            this.positives += counts[1];
+            byEpoch = sum(byEpoch, counts, 2);
             low = Double.isNaN(low) ? x : Math.min(low, x);
             high = Double.isNaN(high) ? x : Math.max(high, x);
         }
@@ -228,28 +310,38 @@ public final class NaiveBayes {
             g.low = Double.isNaN(low) ? other.low : Double.isNaN(other.low) ? low : Math.min(low, other.low);
             g.high = Double.isNaN(high) ? other.high : Double.isNaN(other.high) ? high : Math.max(high, other.high);
             g.residual = residual || other.residual;
+            g.byEpoch = sum(byEpoch, other.byEpoch, 0);
             return g;
         }
 
         double rate() {
             return (positives + 0.5) / (trials + 1.0);
         }
+
+        private static double[] sum(double[] a, double[] b, int from) {
+            double[] out = new double[Math.max(a.length, b.length - from)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (i < a.length ? a[i] : 0) + (from + i < b.length ? b[from + i] : 0);
+            }
+            return out;
+        }
     }
 
-    private static Built build(String name, Map<String, Evidence.Counts> values, Settings settings) {
+    private static Built build(String name, Map<String, double[]> values, double[] epochWeights, Settings settings) {
         Group missing = null;
         List<Map.Entry<String, Double>> numbers = new ArrayList<>();
         List<String> symbols = new ArrayList<>();
-        long trials = 0;
-        long positives = 0;
-        for (Map.Entry<String, Evidence.Counts> e : values.entrySet()) {
-            Evidence.Counts c = e.getValue();
-            trials += c.trials();
-            positives += Math.min(c.positives(), c.trials());  // a late positive without its trial is not counted
+        double trials = 0;
+        double positives = 0;
+        // Callers count a late positive without its trial out: positives <= trials per value (and per epoch).
+        for (Map.Entry<String, double[]> e : values.entrySet()) {
+            double[] c = e.getValue();
+            trials += c[0];
+            positives += c[1];
             double x = Bins.numeric(e.getKey());
             if (e.getKey().equals(Bins.MISSING)) {
                 missing = new Group();
-                missing.add(Bins.MISSING, c.trials(), Math.min(c.positives(), c.trials()), Double.NaN);
+                missing.add(Bins.MISSING, c, Double.NaN);
             } else if (!Double.isNaN(x)) {
                 numbers.add(Map.entry(e.getKey(), x));
             } else {
@@ -267,14 +359,25 @@ public final class NaiveBayes {
         if (missing != null) {
             all.add(missing);
         }
+        // Each epoch's own rate, as log odds: a bin's ratio is measured against the epochs its trials came from.
+        double[] epochLogOdds = new double[epochWeights.length];
+        double[] epochTotals = new double[2 * epochWeights.length];
         for (Group g : all) {
-            double smoothed = (g.positives + settings.smoothing() * predictorRate) / (g.trials + settings.smoothing());
-            llr.put(g, logOdds(smoothed) - predictorLogOdds);
+            for (int k = 0; k < g.byEpoch.length; k++) {
+                epochTotals[k] += g.byEpoch[k];
+            }
+        }
+        for (int k = 0; k < epochWeights.length; k++) {
+            double w = epochWeights[k];
+            epochLogOdds[k] = w > 0 ? logOdds((epochTotals[2 * k + 1] / w + 1.0) / (epochTotals[2 * k] / w + 2.0)) : 0;
+        }
+        for (Group g : all) {
+            llr.put(g, shift(g, epochLogOdds, predictorLogOdds, settings.smoothing()));
         }
         all.sort(Comparator.comparingDouble(llr::get));
-        double auc = auc(all, trials, positives);
+        double auc = auc(all, epochWeights.length);
         boolean active = all.size() > 1 && auc >= settings.activeAuc();
-        List<Bin> bins = all.stream().map(g -> new Bin(label(g, numeric), g.trials, g.positives, llr.get(g))).toList();
+        List<Bin> bins = all.stream().map(g -> new Bin(label(g, numeric), Math.round(g.trials), Math.round(g.positives), llr.get(g))).toList();
 
         Map<String, Double> exact = new HashMap<>();
         double residual = 0;
@@ -296,21 +399,21 @@ public final class NaiveBayes {
         return new Built(new Predictor(name, bins, auc, active), table);
     }
 
-    private static List<Group> numericGroups(List<Map.Entry<String, Double>> numbers, Map<String, Evidence.Counts> values,
+    private static List<Group> numericGroups(List<Map.Entry<String, Double>> numbers, Map<String, double[]> values,
             Settings settings) {
         numbers.sort(Map.Entry.<String, Double>comparingByValue().thenComparing(Map.Entry.comparingByKey()));
         // Merging is quadratic in the bins; Evidence bounds the distinct values, so this bounds the bins too.
-        long perBin = Math.max(settings.minBinTrials(), 1);
+        double perBin = Math.max(settings.minBinTrials(), 1);
         List<Group> groups = new ArrayList<>();
         Group open = new Group();
         for (int i = 0; i < numbers.size(); i++) {
-            Evidence.Counts c = values.get(numbers.get(i).getKey());
+            double[] c = values.get(numbers.get(i).getKey());
             double x = numbers.get(i).getValue();
             if (open.trials >= perBin && x > open.high) {
                 groups.add(open);
                 open = new Group();
             }
-            open.add(numbers.get(i).getKey(), c.trials(), Math.min(c.positives(), c.trials()), x);
+            open.add(numbers.get(i).getKey(), c, x);
         }
         if (!open.values.isEmpty()) {
             if (open.trials < perBin && !groups.isEmpty()) {
@@ -323,16 +426,16 @@ public final class NaiveBayes {
         return groups;
     }
 
-    private static List<Group> symbolicGroups(List<String> symbols, Map<String, Evidence.Counts> values, Settings settings) {
+    private static List<Group> symbolicGroups(List<String> symbols, Map<String, double[]> values, Settings settings) {
         List<Group> groups = new ArrayList<>();
         Group residual = new Group();
         residual.residual = true;
         symbols.sort(Comparator.naturalOrder());
         for (String s : symbols) {
-            Evidence.Counts c = values.get(s);
-            boolean ownBin = c.trials() >= settings.minBinTrials() && !s.equals(Evidence.OTHER);
+            double[] c = values.get(s);
+            boolean ownBin = c[0] >= settings.minBinTrials() && !s.equals(Evidence.OTHER);
             Group target = ownBin ? new Group() : residual;
-            target.add(s, c.trials(), Math.min(c.positives(), c.trials()), Double.NaN);
+            target.add(s, c, Double.NaN);
             if (ownBin) {
                 groups.add(target);
             }
@@ -371,28 +474,40 @@ public final class NaiveBayes {
         if (a.trials == 0 || b.trials == 0) {
             return 0;
         }
-        double pooled = (double) (a.positives + b.positives) / (a.trials + b.trials);
+        double pooled = (a.positives + b.positives) / (a.trials + b.trials);
         if (pooled <= 0 || pooled >= 1) {
             return 0;
         }
         double se = Math.sqrt(pooled * (1 - pooled) * (1.0 / a.trials + 1.0 / b.trials));
-        return Math.abs((double) a.positives / a.trials - (double) b.positives / b.trials) / se;
+        return Math.abs(a.positives / a.trials - b.positives / b.trials) / se;
     }
 
-    /** The AUC of scoring each trial by its bin, bins sorted by ascending score (ties within a bin count half). */
-    private static double auc(List<Group> ascending, long trials, long positives) {
-        long negatives = trials - positives;
-        if (positives == 0 || negatives == 0) {
-            return 0.5;
-        }
+    /**
+     * The AUC of scoring each trial by its bin, bins sorted by ascending score (ties within a bin count half), over the
+     * pairs of the same epoch only: with one epoch, all pairs; with several, a predictor that only tells epochs apart
+     * ranks nothing, as {@link Auc#within} measures a model.
+     */
+    private static double auc(List<Group> ascending, int epochs) {
         double concordant = 0;
-        long negativesBelow = 0;
-        for (Group g : ascending) {
-            long neg = g.trials - g.positives;
-            concordant += g.positives * (negativesBelow + neg / 2.0);
-            negativesBelow += neg;
+        double pairs = 0;
+        for (int k = 0; k < epochs; k++) {
+            double positives = 0;
+            double negatives = 0;
+            double negativesBelow = 0;
+            double epochConcordant = 0;
+            for (Group g : ascending) {
+                double t = 2 * k < g.byEpoch.length ? g.byEpoch[2 * k] : 0;
+                double pos = 2 * k + 1 < g.byEpoch.length ? g.byEpoch[2 * k + 1] : 0;
+                double neg = t - pos;
+                epochConcordant += pos * (negativesBelow + neg / 2.0);
+                negativesBelow += neg;
+                positives += pos;
+                negatives += neg;
+            }
+            concordant += epochConcordant;
+            pairs += positives * negatives;
         }
-        return concordant / ((double) positives * negatives);
+        return pairs > 0 ? concordant / pairs : 0.5;
     }
 
     private static String label(Group g, List<Group> numeric) {
@@ -415,6 +530,40 @@ public final class NaiveBayes {
             listed += ", +" + (names.size() - LABEL_VALUES) + " more";
         }
         return g.residual ? (listed.isEmpty() ? "other" : listed + ", other") : listed;
+    }
+
+    /**
+     * The bin's log-odds ratio δ: the shift of every epoch's log odds b<sub>k</sub> that explains its positives,
+     * Σ<sub>k</sub> t<sub>k</sub>·σ(b<sub>k</sub> + δ) + s·σ(b + δ) = positives + s·σ(b), with s pseudo-trials at the
+     * predictor's log odds b. With one epoch, the log odds of the smoothed rate (positives + s·rate) / (trials + s)
+     * less b; with several, the bin is compared within each epoch, so a value that is merely common when the rate
+     * is high (a time-like predictor) gets no credit for it: the epochs' rates already tell the time.
+     */
+    private static double shift(Group g, double[] epochLogOdds, double b, double s) {
+        double target = g.positives + s * sigmoid(b);
+        double delta = 0;
+        for (int iteration = 0; iteration < 50; iteration++) {
+            double f = s * sigmoid(b + delta) - target;
+            double slope = s * sigmoid(b + delta) * (1 - sigmoid(b + delta));
+            for (int k = 0; 2 * k < g.byEpoch.length; k++) {
+                double p = sigmoid(epochLogOdds[k] + delta);
+                f += g.byEpoch[2 * k] * p;
+                slope += g.byEpoch[2 * k] * p * (1 - p);
+            }
+            if (slope <= 0) {
+                break;
+            }
+            double step = Math.max(-2, Math.min(2, f / slope));  // f is increasing in δ: damped Newton converges
+            delta -= step;
+            if (Math.abs(step) < 1e-10) {
+                break;
+            }
+        }
+        return Math.max(-MAX_LOG_ODDS, Math.min(MAX_LOG_ODDS, delta));
+    }
+
+    private static double sigmoid(double x) {
+        return 1 / (1 + Math.exp(-x));
     }
 
     private static double logOdds(double p) {
