@@ -303,6 +303,13 @@ public interface NboConfig {
         @Min(0)
         int choiceDraws();
 
+        /**
+         * The period the contextual model's counts are kept per: recent epochs weigh more (half as much every 4 epochs,
+         * 32 kept), so the model follows customers whose response changes with the season. Default 1d.
+         */
+        @WithDefault("1d")
+        Duration epoch();
+
         /** A model with fewer impressions than this is reported as in its cold start. Default 100. */
         @WithDefault("100")
         @Min(1)

@@ -33,6 +33,7 @@ public final class Learner {
     private final Duration lease;
     private final Duration window;
     private final int perPartition;
+    private final long epochMillis;
     private final Clock clock;
     private String[] positions;
     private String rebuilt;
@@ -43,13 +44,16 @@ public final class Learner {
      * @param lease        how long the lease lasts without a renewal: another replica takes over after it
      * @param window       how long after its decision a positive still teaches
      * @param perPartition stream entries read per partition and poll, at most
+     * @param epoch        the period the contextual model's counts are kept per ({@link Recency})
      */
-    public Learner(ModelRepository repository, String replica, Duration lease, Duration window, int perPartition, Clock clock) {
+    public Learner(ModelRepository repository, String replica, Duration lease, Duration window, int perPartition, Duration epoch,
+                   Clock clock) {
         this.repository = repository;
         this.replica = replica;
         this.lease = lease;
         this.window = window;
         this.perPartition = perPartition;
+        this.epochMillis = Math.max(1, epoch.toMillis());
         this.clock = clock;
     }
 
@@ -119,8 +123,23 @@ public final class Learner {
         }
         String model = offer + '|' + channel;
         add(increments, model, trial, positive);
-        Predictors.decode(entry.get("x")).forEach((name, value) -> add(increments, model + '|' + name + '|' + value, trial, positive));
+        long decided = decidedAt(entry);
+        if (decided >= 0) {
+            // The contextual model's counts are kept per epoch of the decision, so an impression and its response
+            // always land in the same one, whenever each is learned.
+            String epoch = model + '|' + Math.floorDiv(decided, epochMillis);
+            add(increments, epoch, trial, positive);
+            Predictors.decode(entry.get("x")).forEach((name, value) -> add(increments, epoch + '|' + name + '|' + value, trial, positive));
+        }
         return true;
+    }
+
+    private static long decidedAt(Map<String, String> entry) {
+        try {
+            return Long.parseLong(entry.getOrDefault("dt", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private boolean withinWindow(Map<String, String> entry) {

@@ -49,6 +49,7 @@ public class LearningService {
     private final Counter failures;
     private ScheduledExecutorService thread;
     private long lastFailureLogged;
+    private long prunedAt = Long.MIN_VALUE;
 
     public LearningService(RedisConnection redis, NboConfig config, MeterRegistry registry) {
         this.config = config.learning();
@@ -56,7 +57,8 @@ public class LearningService {
         this.repository = new ModelRepository(redis, Duration.ofSeconds(5));
         this.store = new ModelStore(repository, true);
         Duration lease = Duration.ofMillis(Math.max(2_000, 10 * this.config.pollInterval().toMillis()));
-        this.learner = new Learner(repository, UUID.randomUUID().toString(), lease, this.config.window(), PER_PARTITION, Clock.systemUTC());
+        this.learner = new Learner(repository, UUID.randomUUID().toString(), lease, this.config.window(), PER_PARTITION, this.config.epoch(),
+                Clock.systemUTC());
         this.learned = registry.counter(LEARNED);
         this.failures = registry.counter(FAILED);
         Gauge.builder(LEADER, learner, l -> l.isLeader() ? 1 : 0).register(registry);
@@ -96,6 +98,12 @@ public class LearningService {
             Learner.Polled polled = learner.poll();
             learned.increment(polled.learned());
             store.poll();
+            long epoch = Math.floorDiv(System.currentTimeMillis(), Math.max(1, config.epoch().toMillis()));
+            if (polled.leader() && epoch != prunedAt) {
+                // Once an epoch, the learning replica deletes the contextual counts too old to weigh anything.
+                repository.prune(epoch - Recency.DEFAULT.epochs() + 1);
+                prunedAt = epoch;
+            }
         } catch (RuntimeException e) {
             failures.increment();
             long now = System.currentTimeMillis();

@@ -174,6 +174,38 @@ public final class ModelRepository {
         return await(() -> commands().xrange(CHANGES, Range.create(from, "+"), Limit.from(count))).stream().map(Entry::of).toList();
     }
 
+    /**
+     * Deletes the contextual counts of epochs before {@code minEpoch} ({@code t|OFFER|CHANNEL|EPOCH...}), a page of
+     * fields at a time (HSCAN): they weigh nothing any more. Not atomic, and it need not be: a field deleted is never
+     * read again, and one written meanwhile is deleted next time.
+     */
+    int prune(long minEpoch) {
+        int deleted = 0;
+        io.lettuce.core.ScanCursor cursor = io.lettuce.core.ScanCursor.INITIAL;
+        do {
+            io.lettuce.core.ScanCursor from = cursor;
+            io.lettuce.core.MapScanCursor<String, String> page = await(() -> commands().hscan(MODELS, from, io.lettuce.core.ScanArgs.Builder.limit(1000)));
+            List<String> old = new ArrayList<>();
+            for (String field : page.getMap().keySet()) {
+                String[] parts = field.split("\\|", 5);
+                if (parts.length >= 4 && parts[0].length() == 1) {
+                    try {
+                        if (Long.parseLong(parts[3]) < minEpoch) {
+                            old.add(field);
+                        }
+                    } catch (NumberFormatException e) {
+                        // not an epoch's field
+                    }
+                }
+            }
+            if (!old.isEmpty()) {
+                deleted += (int) (long) await(() -> commands().hdel(MODELS, old.toArray(String[]::new)));
+            }
+            cursor = page;
+        } while (!cursor.isFinished());
+        return deleted;
+    }
+
     /** Forgets one offer's models, or all of them ({@code null}: a rebuild from the event streams). */
     String reset(String offerId, long now) {
         return await(() -> RESET.<String>run(commands(), new String[] {MODELS, CHANGES}, offerId == null ? "" : offerId,

@@ -21,36 +21,61 @@ public final class ModelStore {
     /** How often, at most, a model's contextual table is built again from its evidence: building one takes milliseconds. */
     static final long TABLE_EVERY_MS = 5_000;
 
-    /** What one offer on one channel has learned, as the models hash holds it, and its last contextual table. */
+    /**
+     * What one offer on one channel has learned, as the models hash holds it: the totals over its whole history
+     * (the Beta-Bernoulli evidence), the contextual model's counts per epoch, and its last contextual table.
+     */
     static final class Counts {
-        final Evidence evidence = new Evidence();
+        final Evidence totals = new Evidence();
+        final Map<Long, Evidence> byEpoch = new HashMap<>();
         long updatedAt;
         NaiveBayes table;
         long tableAt;
         /** Whether the evidence grew since the table was built. */
         boolean stale;
 
-        void add(String predictor, String value, long t, long p) {
-            stale = true;
-            if (predictor == null) {
-                evidence.addTotals(t, p);
-            } else {
-                evidence.addValue(predictor, value, t, p);
+        /** Adds a field's increment: {@code OFFER|CHANNEL}, {@code OFFER|CHANNEL|EPOCH} or {@code OFFER|CHANNEL|EPOCH|PREDICTOR|VALUE}. */
+        long add(String[] parts, long t, long p) {
+            if (parts.length == 2) {
+                totals.addTotals(t, p);
+                return -1;
             }
+            long epoch;
+            try {
+                epoch = Long.parseLong(parts[2]);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+            stale = true;
+            Evidence e = byEpoch.computeIfAbsent(epoch, k -> new Evidence());
+            if (parts.length == 3) {
+                e.addTotals(t, p);
+            } else if (parts.length == 5) {
+                e.addValue(parts[3], parts[4], t, p);
+            }
+            return epoch;
         }
     }
 
     private final ModelRepository repository;
     private final boolean contextual;
     private final Map<String, Counts> counts = new HashMap<>();
+    private final Recency recency;
+    private long currentEpoch = Long.MIN_VALUE;
     private String last;
     private long lastChangeAt;
     private volatile Models current = Models.EMPTY;
 
     /** @param contextual whether to build each model's contextual table (naive Bayes over its predictors' evidence) */
     public ModelStore(ModelRepository repository, boolean contextual) {
+        this(repository, contextual, Recency.DEFAULT);
+    }
+
+    /** @param recency how much each epoch of the contextual counts weighs */
+    public ModelStore(ModelRepository repository, boolean contextual, Recency recency) {
         this.repository = repository;
         this.contextual = contextual;
+        this.recency = recency;
     }
 
     /** The models decisions read now. */
@@ -107,17 +132,18 @@ public final class ModelStore {
     synchronized void load() {
         Map<String, String> hash = repository.models();
         counts.clear();
+        currentEpoch = Long.MIN_VALUE;
         hash.forEach((field, value) -> {
             if (field.length() > 2 && field.charAt(1) == '|') {
-                String[] parts = field.substring(2).split("\\|", 4);
+                String[] parts = field.substring(2).split("\\|", 5);
                 if (parts.length < 2) {
                     return;
                 }
                 Counts c = counts.computeIfAbsent(parts[0] + '|' + parts[1], k -> new Counts());
                 long v = parse(value);
                 switch (field.charAt(0)) {
-                    case 't' -> c.add(parts.length == 4 ? parts[2] : null, parts.length == 4 ? parts[3] : null, v, 0);
-                    case 'p' -> c.add(parts.length == 4 ? parts[2] : null, parts.length == 4 ? parts[3] : null, 0, v);
+                    case 't' -> epoch(c.add(parts, v, 0));
+                    case 'p' -> epoch(c.add(parts, 0, v));
                     case 'u' -> c.updatedAt = v;
                     default -> { }
                 }
@@ -159,13 +185,13 @@ public final class ModelStore {
             if (line.length < 3) {
                 continue;
             }
-            String[] parts = line[2].split("\\|", 4);
+            String[] parts = line[2].split("\\|", 5);
             if (parts.length < 2) {
                 continue;
             }
             String model = parts[0] + '|' + parts[1];
             Counts c = counts.computeIfAbsent(model, k -> new Counts());
-            c.add(parts.length == 4 ? parts[2] : null, parts.length == 4 ? parts[3] : null, parse(line[0]), parse(line[1]));
+            epoch(c.add(parts, parse(line[0]), parse(line[1])));
             if (parts.length == 2) {
                 c.updatedAt = at;
             }
@@ -191,7 +217,7 @@ public final class ModelStore {
             Models.Model[] perChannel = byOffer.containsKey(offer) ? byOffer.get(offer).clone() : new Models.Model[Channel.values().length];
             Counts c = counts.get(model);
             perChannel[channel.ordinal()] = c == null ? null
-                    : new Models.Model(offer, channel, c.evidence.trials(), c.evidence.positives(), table(c, now), c.updatedAt);
+                    : new Models.Model(offer, channel, c.totals.trials(), c.totals.positives(), table(c, now), c.updatedAt);
             byOffer.put(offer, perChannel);
         }
         current = new Models(Map.copyOf(byOffer));
@@ -199,15 +225,22 @@ public final class ModelStore {
 
     /** The model's contextual table: built again when it is older than {@link #TABLE_EVERY_MS}; null without predictors. */
     private NaiveBayes table(Counts c, long now) {
-        if (!contextual || c.evidence.predictors().isEmpty()) {
+        if (!contextual || c.byEpoch.isEmpty()) {
             return null;
         }
         if (c.table == null || now - c.tableAt >= TABLE_EVERY_MS) {
-            c.table = NaiveBayes.of(c.evidence);
+            // Epochs too old to weigh are dropped here too: the learner deletes them from Redis.
+            c.byEpoch.keySet().removeIf(e -> !recency.keeps(currentEpoch - e) && e < currentEpoch);
+            c.table = c.byEpoch.isEmpty() ? null : NaiveBayes.of(c.byEpoch, currentEpoch, recency, NaiveBayes.Settings.DEFAULT);
             c.tableAt = now;
             c.stale = false;
         }
         return c.table;
+    }
+
+    /** The newest epoch any model has counts of: the one tables are built for, the same on every replica. */
+    private void epoch(long epoch) {
+        currentEpoch = Math.max(currentEpoch, epoch);
     }
 
     private static long parse(String s) {

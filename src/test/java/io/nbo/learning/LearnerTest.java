@@ -35,6 +35,7 @@ class LearnerTest {
 
     static final Duration POLL = Duration.ofMillis(100);
     static final Duration LEASE = Duration.ofMillis(600);
+    static final Duration EPOCH = Duration.ofDays(1);
 
     final List<Replica> replicas = new ArrayList<>();
 
@@ -46,7 +47,7 @@ class LearnerTest {
         final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
 
         Replica(String id) {
-            learner = new Learner(repository, id, LEASE, Duration.ofDays(7), 500, Clock.systemUTC());
+            learner = new Learner(repository, id, LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
             thread.scheduleWithFixedDelay(() -> {
                 try {
                     learner.poll();
@@ -169,8 +170,8 @@ class LearnerTest {
     @Test
     void aBatchReadByALearnerThatLostItsLeaseIsRefused() {
         ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
-        Learner first = new Learner(repository, "first", Duration.ofMillis(200), Duration.ofDays(7), 500, Clock.systemUTC());
-        Learner second = new Learner(repository, "second", Duration.ofMillis(200), Duration.ofDays(7), 500, Clock.systemUTC());
+        Learner first = new Learner(repository, "first", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
+        Learner second = new Learner(repository, "second", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
         events(10, "coat", "t");
         assertThat(first.poll().learned()).isEqualTo(10);
 
@@ -192,7 +193,7 @@ class LearnerTest {
     @Test
     void aPositiveOutsideTheWindowTeachesNothingAndPredictorsAreCountedPerValue() {
         ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
-        Learner learner = new Learner(repository, "l", LEASE, Duration.ofDays(7), 500, Clock.systemUTC());
+        Learner learner = new Learner(repository, "l", LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
         Instant now = Instant.now();
         event("c1", "coat", "tp", now.minus(Duration.ofDays(8)), now, "tier=s:gold");
         event("c2", "coat", "tp", now.minus(Duration.ofHours(1)), now, "tier=s:gold" + Predictors.SEPARATOR + "age=n:42");
@@ -200,10 +201,15 @@ class LearnerTest {
 
         assertThat(learner.poll().learned()).isEqualTo(3);
 
+        // The totals over the whole history; the predictors' counts per epoch (day) of their decision
+        long old = Math.floorDiv(now.minus(Duration.ofDays(8)).toEpochMilli(), EPOCH.toMillis());
+        long recent = Math.floorDiv(now.minus(Duration.ofHours(1)).toEpochMilli(), EPOCH.toMillis());
+        long today = Math.floorDiv(now.toEpochMilli(), EPOCH.toMillis());
         Map<String, String> models = server.sync().hgetall(ModelRepository.MODELS);
         assertThat(models).containsEntry("t|coat|web", "3").containsEntry("p|coat|web", "1")
-                .containsEntry("t|coat|web|tier|s:gold", "2").containsEntry("p|coat|web|tier|s:gold", "1")
-                .containsEntry("t|coat|web|tier|s:silver", "1").containsEntry("t|coat|web|age|n:42", "1");
+                .containsEntry("t|coat|web|" + old + "|tier|s:gold", "1").doesNotContainKey("p|coat|web|" + old + "|tier|s:gold")
+                .containsEntry("t|coat|web|" + recent + "|tier|s:gold", "1").containsEntry("p|coat|web|" + recent + "|tier|s:gold", "1")
+                .containsEntry("t|coat|web|" + recent + "|age|n:42", "1").containsEntry("t|coat|web|" + today + "|tier|s:silver", "1");
         ModelStore store = new ModelStore(repository, true);
         store.poll();
         assertThat(store.current().get("coat", Channel.WEB).trials()).isEqualTo(3);
@@ -227,5 +233,19 @@ class LearnerTest {
         // A rebuild reads every stream again from its start: 45 coat impressions, 30 scarf
         await(Duration.ofSeconds(5), () -> a.trials("coat") == 45 && a.trials("scarf") == 30, "rebuilt from the streams");
         assertThat(server.sync().hget(ModelRepository.MODELS, "t|coat|web")).isEqualTo("45");
+    }
+
+    @Test
+    void contextualCountsOfEpochsTooOldToWeighAreDeleted() {
+        ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
+        server.sync().hset(ModelRepository.MODELS, Map.of("t|coat|web", "9", "t|coat|web|100", "3", "t|coat|web|100|tier|s:gold", "3",
+                "p|coat|web|100|tier|s:a|b", "1", "t|coat|web|131", "6", "t|coat|web|131|tier|s:gold", "6", "pos:0001", "1-0",
+                "u|coat|web", "5"));
+
+        assertThat(repository.prune(101)).isEqualTo(3);
+
+        assertThat(server.sync().hkeys(ModelRepository.MODELS)).containsExactlyInAnyOrder("t|coat|web", "t|coat|web|131",
+                "t|coat|web|131|tier|s:gold", "pos:0001", "u|coat|web");
+        repository.close();
     }
 }
