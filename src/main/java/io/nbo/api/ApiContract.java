@@ -200,10 +200,10 @@ public class ApiContract implements OASFilter {
                         .additionalPropertiesSchema(OASFactory.createSchema().addType(SchemaType.INTEGER).minimum(BigDecimal.ZERO))));
     }
 
-    /** Rule-set files by name: DRL files, offers.yaml, policies.yaml and scenarios under tests/. */
+    /** Rule-set files by name: DRL files, offers.yaml, policies.yaml, models.yaml and scenarios under tests/. */
     private static Schema fileMap(Schema generated) {
         return generated.propertyNames(OASFactory.createSchema().pattern(anchored(RuleSetResource.FILE_NAME)))
-                .description("File name → content: NAME.drl, offers.yaml, policies.yaml, tests/NAME.yaml");
+                .description("File name → content: NAME.drl, offers.yaml, policies.yaml, models.yaml, tests/NAME.yaml");
     }
 
     /** The same schema, null allowed too. */

@@ -36,6 +36,16 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Blocking
 public class ModelResource {
 
+    /** What a reset answers. */
+    public record Reset(@Schema(required = true, example = "free-shipping") String offerId,
+                        @Schema(required = true, description = "Always true: the offer's models were forgotten") boolean reset) {
+    }
+
+    /** What a rebuild answers. */
+    public record Rebuild(@Schema(required = true, description = "Always true: every model was forgotten, and the learner reads the "
+            + "streams again from their start") boolean rebuild) {
+    }
+
     private final LearningService learning;
     private final Audited audited;
 
@@ -78,15 +88,15 @@ public class ModelResource {
     @Operation(summary = "Forget what one offer's models learned", description = "On every channel; every replica follows within about two "
             + "poll intervals, and the offer starts again from the engagement formula. Events already in the streams and not yet learned "
             + "still count. Audited (model.reset).")
-    @APIResponse(responseCode = "200", description = "Reset", content = @Content(examples = @ExampleObject(name = "reset",
-            value = "{\"offerId\": \"free-shipping\", \"reset\": true}")))
+    @APIResponse(responseCode = "200", description = "Reset", content = @Content(schema = @Schema(implementation = Reset.class),
+            examples = @ExampleObject(name = "reset", value = "{\"offerId\": \"free-shipping\", \"reset\": true}")))
     @APIResponse(responseCode = "400", description = "The offer id is not one a catalog can hold")
     @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was reset")
-    public Map<String, Object> reset(@Parameter(description = "The offer", example = "free-shipping",
+    public Reset reset(@Parameter(description = "The offer", example = "free-shipping",
             schema = @Schema(type = SchemaType.STRING, pattern = EventReader.OFFER_ID_REGEX)) @PathParam("offerId") String offerId) {
         check(offerId);
         run(AuditLog.MODEL_RESET, "offer " + offerId, () -> learning.reset(offerId));
-        return Map.of("offerId", offerId, "reset", true);
+        return new Reset(offerId, true);
     }
 
     @POST
@@ -95,12 +105,12 @@ public class ModelResource {
     @Operation(summary = "Rebuild every model from the event streams", description = "Forgets every model; the learning replica reads the "
             + "partitions' streams again from their start (events within nbo.events.retention) and every replica follows. Decisions use "
             + "the formula for what is not learned again yet. Audited (model.rebuild).")
-    @APIResponse(responseCode = "200", description = "Rebuild started", content = @Content(examples = @ExampleObject(name = "rebuild",
-            value = "{\"rebuild\": true}")))
+    @APIResponse(responseCode = "200", description = "Rebuild started", content = @Content(schema = @Schema(implementation = Rebuild.class),
+            examples = @ExampleObject(name = "rebuild", value = "{\"rebuild\": true}")))
     @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was changed")
-    public Map<String, Object> rebuild() {
+    public Rebuild rebuild() {
         run(AuditLog.MODEL_REBUILD, "models", learning::rebuild);
-        return Map.of("rebuild", true);
+        return new Rebuild(true);
     }
 
     private ModelHealth health(Models models, boolean detailed) {

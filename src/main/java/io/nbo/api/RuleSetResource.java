@@ -67,16 +67,16 @@ public class RuleSetResource {
             + "\"offers.yaml\": \"offers:\\n  - id: welcome-10\\n    name: 10% off your next order\\n    group: welcome\\n"
             + "    value: 10\\n    channels:\\n      web: {headline: \\\"10% off your next order\\\"}\\n\"}";
 
-    static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
+    static final String FILE_NAME = "[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.drl|offers\\.yaml|policies\\.yaml|models\\.yaml|tests/[A-Za-z0-9][A-Za-z0-9_.-]{0,99}\\.ya?ml";
 
     /** Rule-set files by name: DRL files, {@code offers.yaml}, and scenarios as {@code tests/<name>.yaml}. */
     public record Candidate(
-            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files) {
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml, models.yaml or tests/NAME.yaml") String, @NotNull String> files) {
     }
 
     /** A candidate to publish, with who publishes it and why. */
     public record Publication(
-            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files,
+            @NotEmpty @Size(max = 2000) Map<@Pattern(regexp = FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml, models.yaml or tests/NAME.yaml") String, @NotNull String> files,
             @NotBlank @Size(max = 200) String author,
             @NotBlank @Size(max = 2000) String message) {
     }

@@ -57,7 +57,7 @@ public class SimulationResource {
 
     /** A simulation: the candidate files (none = the active rule set), the sample and the request to simulate. */
     public record SimulationRequest(
-            @Size(max = 2000) Map<@Pattern(regexp = RuleSetResource.FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml or tests/NAME.yaml") String, @NotNull String> files,
+            @Size(max = 2000) Map<@Pattern(regexp = RuleSetResource.FILE_NAME, message = "file names are NAME.drl, offers.yaml, policies.yaml, models.yaml or tests/NAME.yaml") String, @NotNull String> files,
             @Min(1) @Max(MAX_SAMPLE) Integer sample,
             @NotBlank String channel,
             @Size(max = 100) String placement,

@@ -44,7 +44,7 @@ final class PublishCommands {
     /** Prints a folder as the JSON body of POST /v1/rulesets/validate, /v1/rulesets or /v1/rulesets/simulations. */
     @Command(name = "files", mixinStandardHelpOptions = true, sortOptions = false,
             header = "Prints a rules folder as the JSON body the rule-set API takes, for curl.",
-            description = {"Prints {\"files\": {NAME: CONTENT, ...}} with the folder's DRL files, offers.yaml, policies.yaml "
+            description = {"Prints {\"files\": {NAME: CONTENT, ...}} with the folder's DRL files, offers.yaml, policies.yaml, models.yaml "
                     + "and scenarios (as tests/NAME.yaml), plus the fields given below: the body of POST /v1/rulesets/validate "
                     + "as it is, of POST /v1/rulesets with --author and --message, of POST /v1/rulesets/simulations with --channel "
                     + "(and --sample, --limit).",

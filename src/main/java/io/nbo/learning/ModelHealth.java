@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * the success rate, whether it is still in its cold start, when it last learned, and what each declared
  * predictor's bins have seen, in the shape of Pega's adaptive model reports.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"learning", "replicaLearns", "lagSeconds", "models"})
 public record ModelHealth(
         @Schema(required = true, description = "Whether decisions use the learned propensities (nbo.learning.enabled)")

@@ -60,7 +60,11 @@ class AccessControlTest {
             Map.entry("POST /v1/rulesets/simulations", MARKETER),
             Map.entry("GET /v1/rulesets/simulations", MARKETER),
             Map.entry("GET /v1/rulesets/simulations/{id}", MARKETER),
-            Map.entry("DELETE /v1/rulesets/simulations/{id}", MARKETER)));
+            Map.entry("DELETE /v1/rulesets/simulations/{id}", MARKETER),
+            Map.entry("GET /v1/models", Set.of(Roles.MARKETER, Roles.ADMIN)),
+            Map.entry("GET /v1/models/{offerId}", Set.of(Roles.MARKETER, Roles.ADMIN)),
+            Map.entry("POST /v1/models/{offerId}/reset", Set.of(Roles.MARKETER, Roles.ADMIN)),
+            Map.entry("POST /v1/models/rebuild", ADMIN)));
 
     /** Endpoints that are not in the OpenAPI document on purpose. */
     static final Set<String> HIDDEN = Set.of("POST /bench/floor");
@@ -136,7 +140,7 @@ class AccessControlTest {
         String method = op.substring(0, op.indexOf(' '));
         String path = op.substring(op.indexOf(' ') + 1)
                 .replace("{id}", path(op).contains("simulations") ? "no-such-job" : "t-access")
-                .replace("{version}", "0123456789ab").replace("{from}", "0123456789ab").replace("{to}", "ba9876543210");
+                .replace("{offerId}", "free-shipping").replace("{version}", "0123456789ab").replace("{from}", "0123456789ab").replace("{to}", "ba9876543210");
         RequestSpecification request = given();
         if (key != null) {
             request = request.header("X-API-Key", key);
