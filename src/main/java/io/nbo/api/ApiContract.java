@@ -38,7 +38,7 @@ public class ApiContract implements OASFilter {
 
     /**
      * Operations that never touch Redis, so never answer 503 (a simulation reads customers in the
-     * background, after its 202). Every other one does when Redis is down or too slow; decisions only
+     * background, after its 202; model health is this replica's copy in memory). Every other one does when Redis is down or too slow; decisions only
      * when shedding load. ApiContractTest checks both sides with Redis stopped.
      */
     private static final List<String> IN_MEMORY = List.of(
@@ -47,7 +47,9 @@ public class ApiContract implements OASFilter {
             "GET /v1/rulesets/active",
             "GET /v1/rulesets/simulations",
             "GET /v1/rulesets/simulations/{id}",
-            "DELETE /v1/rulesets/simulations/{id}");
+            "DELETE /v1/rulesets/simulations/{id}",
+            "GET /v1/models",
+            "GET /v1/models/{offerId}");
 
     static final String PROBLEM = "Problem";
 

@@ -91,7 +91,7 @@ public class ModelResource {
     @APIResponse(responseCode = "200", description = "Reset", content = @Content(schema = @Schema(implementation = Reset.class),
             examples = @ExampleObject(name = "reset", value = "{\"offerId\": \"free-shipping\", \"reset\": true}")))
     @APIResponse(responseCode = "400", description = "The offer id is not one a catalog can hold")
-    @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was reset")
+    @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was reset; retry after Retry-After")
     public Reset reset(@Parameter(description = "The offer", example = "free-shipping",
             schema = @Schema(type = SchemaType.STRING, pattern = EventReader.OFFER_ID_REGEX)) @PathParam("offerId") String offerId) {
         check(offerId);
@@ -107,7 +107,7 @@ public class ModelResource {
             + "the formula for what is not learned again yet. Audited (model.rebuild).")
     @APIResponse(responseCode = "200", description = "Rebuild started", content = @Content(schema = @Schema(implementation = Rebuild.class),
             examples = @ExampleObject(name = "rebuild", value = "{\"rebuild\": true}")))
-    @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was changed")
+    @APIResponse(responseCode = "503", description = "Redis could not be reached: nothing was changed; retry after Retry-After")
     public Rebuild rebuild() {
         run(AuditLog.MODEL_REBUILD, "models", learning::rebuild);
         return new Rebuild(true);
