@@ -83,4 +83,40 @@ class ContextualAucTest {
         }
         assertThat(batch.changed().get("coat|web")).isCloseTo(0.5, within(0.02));
     }
+
+    /** 1,500 trials scored 0, every other one a positive (scored 0 too): the model separates nothing. */
+    static ContextualAuc withOldTies() {
+        ContextualAuc auc = new ContextualAuc();
+        ContextualAuc.Batch old = auc.batch();
+        for (int i = 0; i < 1_500; i++) {
+            old.trial("coat|web", 0);
+            if (i % 2 == 0) {
+                old.positive("coat|web", 0);
+            }
+        }
+        assertThat(old.changed()).containsEntry("coat|web", 0.5);
+        auc.commit(old, old.changed(), Set.of());
+        return auc;
+    }
+
+    @Test
+    void onlyTheLastThousandOfEachCountWhetherTheyCameInOneBatchOrMany() {
+        // Then 600 trials alternating gold (score 1, a positive) and silver (−1). The reservoirs keep the last 1,000
+        // trials (400 old zeros, 300 ones, 300 minus ones) and the last 1,000 positives (700 old zeros, 300 ones).
+        // π: since the oldest kept trial (the 1,100th) 200 old and 300 new positives, over 1,000 trials: 1/2.
+        // A positive at 0 beats 300 and ties 400: 0.5; at 1 beats 700 and ties 300: 0.85. AUC' = (700·0.5 + 300·0.85)
+        // / 1000 = 0.605, and (0.605 − 1/4) / (1/2) = 0.71.
+        ContextualAuc auc = withOldTies();
+        ContextualAuc.Batch whole = goldClicks(auc, 600);
+        assertThat(whole.changed().get("coat|web")).isCloseTo(0.71, within(1e-9));
+
+        ContextualAuc inPieces = withOldTies();
+        Map<String, Double> last = Map.of();
+        for (int b = 0; b < 6; b++) {
+            ContextualAuc.Batch batch = goldClicks(inPieces, 100);
+            last = batch.changed();
+            inPieces.commit(batch, last, Set.of());
+        }
+        assertThat(last.get("coat|web")).isCloseTo(0.71, within(1e-9));
+    }
 }
