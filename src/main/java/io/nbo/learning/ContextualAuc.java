@@ -36,7 +36,7 @@ public final class ContextualAuc {
     static final int MIN = 30;
     /** New scores a model needs before its AUC is computed again (sorting its reservoirs is its cost). */
     static final int EVERY = 10;
-    /** AUCs are published rounded to this many decimals, and only when the rounded value changed. */
+    /** AUCs are published rounded to thousandths, and only when the rounded value changed. */
     private static final double ROUND = 1_000;
 
     /** One model's recent scores, in rings. */
