@@ -56,13 +56,13 @@ public class ModelResource {
 
     @GET
     @RolesAllowed({Roles.MARKETER, Roles.ADMIN})
-    @Operation(summary = "Model health: every offer × channel model", description = "Impressions, positives, success rate, whether it is "
-            + "still in its cold start, and when it last learned; this replica's copy, at most about two poll intervals behind.")
+    @Operation(summary = "Model health: every offer × channel model", description = "Impressions, positives, success rate, the AUC of "
+            + "its contextual model on recent responses, whether it is still in its cold start, and when it last learned; this replica's copy, at most about two poll intervals behind.")
     @APIResponse(responseCode = "200", description = "The models, by offer then channel",
             content = @Content(schema = @Schema(implementation = ModelHealth.class), examples = @ExampleObject(name = "models", value = """
                     {"learning": true, "replicaLearns": true, "lagSeconds": 0.12, "models": [
                       {"offerId": "free-shipping", "channel": "web", "impressions": 1520, "positives": 91, "successRate": 0.059868,
-                       "coldStart": false, "lastUpdate": "2026-12-07T22:41:03.120Z"}]}""")))
+                       "auc": 0.71, "coldStart": false, "lastUpdate": "2026-12-07T22:41:03.120Z"}]}""")))
     public ModelHealth all() {
         return health(learning.current(), false);
     }

@@ -17,6 +17,32 @@ public final class Auc {
     }
 
     /**
+     * The AUC of {@code positives}' scores against {@code negatives}' (the arrays are sorted in place): the same
+     * statistic as {@link #of}, on primitive arrays, for the learner's every batch. NaN when either is empty.
+     */
+    public static double between(double[] positives, double[] negatives) {
+        if (positives.length == 0 || negatives.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(positives);
+        Arrays.sort(negatives);
+        double concordant = 0;
+        int below = 0;
+        int upTo = 0;
+        for (double score : positives) {
+            while (below < negatives.length && negatives[below] < score) {
+                below++;
+            }
+            upTo = Math.max(upTo, below);
+            while (upTo < negatives.length && negatives[upTo] <= score) {
+                upTo++;
+            }
+            concordant += below + (upTo - below) / 2.0;
+        }
+        return concordant / ((double) positives.length * negatives.length);
+    }
+
+    /**
      * The AUC over the pairs in the same block only (a positive of block 3 is compared with the negatives of block 3):
      * how well scores rank within a period when the rate drifts between periods. NaN when no block holds a pair.
      */

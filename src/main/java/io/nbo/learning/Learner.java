@@ -1,5 +1,6 @@
 package io.nbo.learning;
 
+import io.nbo.model.Channel;
 import io.nbo.redis.KeySchema;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Reads the partitions' event streams into the models, exactly once. One replica learns at a time (a
@@ -21,6 +23,10 @@ import java.util.Map;
  * <p>What an entry teaches: the stream marks the first trial ({@code t}) and first positive ({@code p})
  * of an offer in a decision ({@code learn}); a positive counts when it comes within the window of its
  * decision, and is also a trial when no impression was reported before it ({@code tp}).
+ *
+ * <p>Before a batch is applied, each of its trials and positives is scored with the contextual table this replica
+ * holds for its model ({@link ContextualAuc}); the batch publishes the models' AUCs that changed, so every replica
+ * shows the same.
  */
 public final class Learner {
 
@@ -35,6 +41,8 @@ public final class Learner {
     private final int perPartition;
     private final long epochMillis;
     private final Clock clock;
+    private final Supplier<Models> models;
+    private final ContextualAuc auc = new ContextualAuc();
     private String[] positions;
     private String rebuilt;
     private volatile boolean leader;
@@ -45,9 +53,10 @@ public final class Learner {
      * @param window       how long after its decision a positive still teaches
      * @param perPartition stream entries read per partition and poll, at most
      * @param epoch        the period the contextual model's counts are kept per ({@link Recency})
+     * @param models       the models this replica holds now: their contextual tables score what is learned
      */
     public Learner(ModelRepository repository, String replica, Duration lease, Duration window, int perPartition, Duration epoch,
-                   Clock clock) {
+                   Clock clock, Supplier<Models> models) {
         this.repository = repository;
         this.replica = replica;
         this.lease = lease;
@@ -55,6 +64,7 @@ public final class Learner {
         this.perPartition = perPartition;
         this.epochMillis = Math.max(1, epoch.toMillis());
         this.clock = clock;
+        this.models = models;
     }
 
     /** Whether this replica learned at its last poll. */
@@ -68,15 +78,21 @@ public final class Learner {
         leader = held.held();
         if (!leader) {
             positions = null;
+            auc.clear();
             return new Polled(false, 0, 0, null);
         }
         if (positions == null || !held.rebuilt().equals(rebuilt)) {
+            if (!held.rebuilt().equals(rebuilt)) {
+                auc.clear();
+            }
             positions = repository.positions();
             rebuilt = held.rebuilt();
         }
         List<List<ModelRepository.Entry>> read = repository.read(positions, perPartition);
         List<ModelRepository.Position> moved = new ArrayList<>();
         Map<String, long[]> increments = new LinkedHashMap<>();
+        ContextualAuc.Batch scores = auc.batch();
+        Models now = models.get();
         int entries = 0;
         int learned = 0;
         for (int p = 0; p < KeySchema.PARTITIONS; p++) {
@@ -86,7 +102,7 @@ public final class Learner {
             }
             entries += stream.size();
             for (ModelRepository.Entry m : stream) {
-                learned += learn(m.body(), increments) ? 1 : 0;
+                learned += learn(m.body(), increments, now, scores) ? 1 : 0;
             }
             moved.add(new ModelRepository.Position(p, positions[p], stream.get(stream.size() - 1).id()));
         }
@@ -95,8 +111,9 @@ public final class Learner {
         }
         StringBuilder text = new StringBuilder();
         increments.forEach((field, tp) -> text.append(tp[0]).append(' ').append(tp[1]).append(' ').append(field).append('\n'));
+        Map<String, Double> aucs = scores.changed();
         ModelRepository.Applied applied = repository.apply(replica, lease, clock.millis(),
-                new ModelRepository.Batch(moved, increments, text.toString()));
+                new ModelRepository.Batch(moved, increments, aucs, text.toString()));
         if (applied.refused() != null) {
             // Someone else moved the models (a reset, or a learner that still thought it held the lease): read again.
             positions = null;
@@ -105,11 +122,15 @@ public final class Learner {
         for (ModelRepository.Position m : moved) {
             positions[m.partition()] = m.to();
         }
+        auc.commit(scores, aucs, applied.fresh());
         return new Polled(true, entries, learned, null);
     }
 
-    /** Adds what one stream entry teaches to the batch's increments; false when it teaches nothing. */
-    boolean learn(Map<String, String> entry, Map<String, long[]> increments) {
+    /**
+     * Adds what one stream entry teaches to the batch's increments, and its score by the model's contextual table
+     * in {@code now} (0 without one) to the batch's scores; false when it teaches nothing.
+     */
+    boolean learn(Map<String, String> entry, Map<String, long[]> increments, Models now, ContextualAuc.Batch scores) {
         String learn = entry.get("learn");
         String offer = entry.get("offerId");
         String channel = entry.get("channel");
@@ -123,13 +144,22 @@ public final class Learner {
         }
         String model = offer + '|' + channel;
         add(increments, model, trial, positive);
+        Map<String, String> x = Predictors.decode(entry.get("x"));
         long decided = decidedAt(entry);
         if (decided >= 0) {
             // The contextual model's counts are kept per epoch of the decision, so an impression and its response
             // always land in the same one, whenever each is learned.
             String epoch = model + '|' + Math.floorDiv(decided, epochMillis);
             add(increments, epoch, trial, positive);
-            Predictors.decode(entry.get("x")).forEach((name, value) -> add(increments, epoch + '|' + name + '|' + value, trial, positive));
+            x.forEach((name, value) -> add(increments, epoch + '|' + name + '|' + value, trial, positive));
+        }
+        Models.Model known = Channel.fromId(channel).map(c -> now.get(offer, c)).orElse(null);
+        double score = known == null || known.contextual() == null ? 0 : known.contextual().shift(x);
+        if (trial == 1) {
+            scores.trial(model, score);
+        }
+        if (positive == 1) {
+            scores.positive(model, score);
         }
         return true;
     }

@@ -35,6 +35,11 @@ public class LearningService {
     static final String FAILED = "nbo.learning.poll.failures";
     /** Gauge: offer × channel models this replica holds. */
     static final String MODELS = "nbo.learning.models";
+    /**
+     * Gauge: the lowest AUC of a contextual model on recent responses among the models that have one (NaN when none):
+     * one per model would be a series per offer.
+     */
+    static final String AUC_MIN = "nbo.learning.auc.min";
 
     private static final Logger LOG = Logger.getLogger(LearningService.class);
 
@@ -58,13 +63,14 @@ public class LearningService {
         this.store = new ModelStore(repository, true);
         Duration lease = Duration.ofMillis(Math.max(2_000, 10 * this.config.pollInterval().toMillis()));
         this.learner = new Learner(repository, UUID.randomUUID().toString(), lease, this.config.window(), PER_PARTITION, this.config.epoch(),
-                Clock.systemUTC());
+                Clock.systemUTC(), store::current);
         this.learned = registry.counter(LEARNED);
         this.failures = registry.counter(FAILED);
         Gauge.builder(LEADER, learner, l -> l.isLeader() ? 1 : 0).register(registry);
         Gauge.builder(LAG, store, s -> s.lagMillis() < 0 ? -1 : s.lagMillis() / 1000.0).baseUnit("seconds").register(registry);
         Gauge.builder(MODELS, store, s -> s.current().byOffer().values().stream()
                 .mapToLong(a -> java.util.Arrays.stream(a).filter(java.util.Objects::nonNull).count()).sum()).register(registry);
+        Gauge.builder(AUC_MIN, store, s -> lowestAuc(s.current())).register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -113,6 +119,19 @@ public class LearningService {
                 LOG.warnf("learning poll failed, will retry: %s", e.getMessage());
             }
         }
+    }
+
+    /** The lowest AUC among the models that have one, NaN when none has. */
+    static double lowestAuc(Models models) {
+        double lowest = Double.NaN;
+        for (Models.Model[] perChannel : models.byOffer().values()) {
+            for (Models.Model m : perChannel) {
+                if (m != null && !Double.isNaN(m.auc()) && (Double.isNaN(lowest) || m.auc() < lowest)) {
+                    lowest = m.auc();
+                }
+            }
+        }
+        return lowest;
     }
 
     /** Whether decisions use the learned propensities. */

@@ -10,8 +10,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The models as marketers and operators read them ({@code GET /v1/models}): per offer and channel the evidence,
- * the success rate, whether it is still in its cold start, when it last learned, and what each declared
- * predictor's bins have seen, in the shape of Pega's adaptive model reports.
+ * the success rate, how well its contextual model ranks recent responses (AUC), whether it is still in its cold
+ * start, when it last learned, and what each declared predictor's bins have seen, in the shape of Pega's adaptive
+ * model reports.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"learning", "replicaLearns", "lagSeconds", "models"})
@@ -27,13 +28,15 @@ public record ModelHealth(
 
     /** One offer on one channel. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"offerId", "channel", "impressions", "positives", "successRate", "coldStart", "lastUpdate", "predictors"})
+    @JsonPropertyOrder({"offerId", "channel", "impressions", "positives", "successRate", "auc", "coldStart", "lastUpdate", "predictors"})
     public record Model(
             @Schema(required = true, example = "free-shipping") String offerId,
             @Schema(required = true, example = "web") String channel,
             @Schema(required = true, description = "Impressions learned from (the first of each offer in a decision)") long impressions,
             @Schema(required = true, description = "Of which followed by a positive response within the window") long positives,
             @Schema(description = "positives / impressions; absent without impressions") Double successRate,
+            @Schema(description = "AUC of the contextual model on recent responses (positives against impressions, corrected for the "
+                    + "positives among them); absent until enough of both", example = "0.71") Double auc,
             @Schema(required = true, description = "True while it has fewer impressions than nbo.learning.cold-start: the formula still weighs "
                     + "as much as its evidence or more") boolean coldStart,
             @Schema(description = "When it last learned") Instant lastUpdate,
@@ -79,7 +82,7 @@ public record ModelHealth(
                     p.bins().stream().map(b -> new Bin(b.label(), b.trials(), b.positives())).toList())).toList();
         }
         return new Model(m.offerId(), m.channel().id(), m.trials(), m.positives(), m.trials() == 0 ? null : round(m.successRate()),
-                m.trials() < coldStart, m.updatedAt() == 0 ? null : Instant.ofEpochMilli(m.updatedAt()), predictors);
+                Double.isNaN(m.auc()) ? null : round(m.auc()), m.trials() < coldStart, m.updatedAt() == 0 ? null : Instant.ofEpochMilli(m.updatedAt()), predictors);
     }
 
     private static double round(double v) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -44,16 +45,16 @@ public final class ModelRepository {
         }
     }
 
-    /** One batch of increments, as the apply script takes them. */
-    record Batch(List<Position> positions, Map<String, long[]> increments, String text) {
+    /** One batch of increments and of the models' AUCs that changed ({@link ContextualAuc}), as the apply script takes them. */
+    record Batch(List<Position> positions, Map<String, long[]> increments, Map<String, Double> auc, String text) {
     }
 
     /** A partition's stream read from {@code from} up to {@code to}. */
     record Position(int partition, String from, String to) {
     }
 
-    /** The result of an apply: the change id, or why nothing was applied. */
-    record Applied(String changeId, String refused) {
+    /** The result of an apply: the change id and the models that had nothing before it, or why nothing was applied. */
+    record Applied(String changeId, Set<String> fresh, String refused) {
     }
 
     private final RedisConnection redis;
@@ -141,7 +142,7 @@ public final class ModelRepository {
 
     /** Applies a batch if this replica holds the lease and every partition is still where it was read from. */
     Applied apply(String replica, Duration lease, long now, Batch batch) {
-        List<String> args = new ArrayList<>(6 + 3 * batch.positions().size() + 3 * batch.increments().size());
+        List<String> args = new ArrayList<>(7 + 3 * batch.positions().size() + 3 * batch.increments().size() + 2 * batch.auc().size());
         args.add(replica);
         args.add(String.valueOf(lease.toMillis()));
         args.add(String.valueOf(now));
@@ -158,10 +159,21 @@ public final class ModelRepository {
             args.add(String.valueOf(tp[0]));
             args.add(String.valueOf(tp[1]));
         });
+        args.add(String.valueOf(batch.auc().size()));
+        batch.auc().forEach((model, auc) -> {
+            args.add(model);
+            args.add(String.valueOf(auc));
+        });
         args.add(batch.text());
         List<Object> reply = await(() -> APPLY.<List<Object>>run(commands(), new String[] {MODELS, CHANGES, LEASE}, args.toArray(String[]::new)));
-        return "ok".equals(reply.get(0)) ? new Applied((String) reply.get(1), null)
-                : new Applied(null, reply.size() > 1 ? reply.get(0) + " " + reply.get(1) : (String) reply.get(0));
+        if (!"ok".equals(reply.get(0))) {
+            return new Applied(null, Set.of(), reply.size() > 1 ? reply.get(0) + " " + reply.get(1) : (String) reply.get(0));
+        }
+        Set<String> fresh = new java.util.HashSet<>();
+        for (Object model : reply.subList(2, reply.size())) {
+            fresh.add((String) model);
+        }
+        return new Applied((String) reply.get(1), fresh, null);
     }
 
     /** Every field of the models hash: what a replica starts from. */

@@ -33,6 +33,8 @@ public final class ModelStore {
         long tableAt;
         /** Whether the evidence grew since the table was built. */
         boolean stale;
+        /** The AUC of its contextual table on recent responses, as the learner published it; NaN before. */
+        double auc = Double.NaN;
 
         /** Adds a field's increment: {@code OFFER|CHANNEL}, {@code OFFER|CHANNEL|EPOCH} or {@code OFFER|CHANNEL|EPOCH|PREDICTOR|VALUE}. */
         long add(String[] parts, long t, long p) {
@@ -145,6 +147,7 @@ public final class ModelStore {
                     case 't' -> epoch(c.add(parts, v, 0));
                     case 'p' -> epoch(c.add(parts, 0, v));
                     case 'u' -> c.updatedAt = v;
+                    case 'a' -> c.auc = parseDouble(value);
                     default -> { }
                 }
             }
@@ -190,6 +193,12 @@ public final class ModelStore {
                 continue;
             }
             String model = parts[0] + '|' + parts[1];
+            if (line[0].equals("auc")) {
+                // "auc VALUE OFFER|CHANNEL": the learner's measure of the model, not evidence (see learning-apply.lua)
+                counts.computeIfAbsent(model, k -> new Counts()).auc = parseDouble(line[1]);
+                changed.add(model);
+                continue;
+            }
             Counts c = counts.computeIfAbsent(model, k -> new Counts());
             epoch(c.add(parts, parse(line[0]), parse(line[1])));
             if (parts.length == 2) {
@@ -217,7 +226,7 @@ public final class ModelStore {
             Models.Model[] perChannel = byOffer.containsKey(offer) ? byOffer.get(offer).clone() : new Models.Model[Channel.values().length];
             Counts c = counts.get(model);
             perChannel[channel.ordinal()] = c == null ? null
-                    : new Models.Model(offer, channel, c.totals.trials(), c.totals.positives(), table(c, now), c.updatedAt);
+                    : new Models.Model(offer, channel, c.totals.trials(), c.totals.positives(), table(c, now), c.updatedAt, c.auc);
             byOffer.put(offer, perChannel);
         }
         current = new Models(Map.copyOf(byOffer));
@@ -241,6 +250,14 @@ public final class ModelStore {
     /** The newest epoch any model has counts of: the one tables are built for, the same on every replica. */
     private void epoch(long epoch) {
         currentEpoch = Math.max(currentEpoch, epoch);
+    }
+
+    private static double parseDouble(String s) {
+        try {
+            return Double.parseDouble(s);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     private static long parse(String s) {

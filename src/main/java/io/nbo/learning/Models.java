@@ -21,8 +21,15 @@ public record Models(Map<String, Model[]> byOffer) {
      * @param positives  of which followed by a positive response within the window
      * @param contextual the response rate given the declared predictors' values, or null when no predictor is declared
      * @param updatedAt  when its last increment was applied (ms), 0 for never
+     * @param auc        the AUC of its contextual table on recent responses ({@link ContextualAuc}), NaN until known
      */
-    public record Model(String offerId, Channel channel, long trials, long positives, NaiveBayes contextual, long updatedAt) {
+    public record Model(String offerId, Channel channel, long trials, long positives, NaiveBayes contextual, long updatedAt, double auc) {
+
+        /** A model whose AUC is not known. */
+        public Model(String offerId, Channel channel, long trials, long positives, NaiveBayes contextual, long updatedAt) {
+            this(offerId, channel, trials, positives, contextual, updatedAt, Double.NaN);
+        }
+
         /** positives / trials, or NaN with no trials. */
         public double successRate() {
             return trials == 0 ? Double.NaN : (double) positives / trials;

@@ -49,4 +49,31 @@ class AucTest {
         boolean[] labels = {false, true, true, true};
         assertThat(Auc.within(scores, labels, new int[] {0, 0, 1, 1})).isEqualTo(1.0);
     }
+
+    @Test
+    void betweenTwoSetsCountsTheSamePairsAsTheLabelledForm() {
+        // positive 0.5 ties the negative 0.5 (half) and beats 0.2; positive 0.9 beats both: 3.5 of 4
+        assertThat(Auc.between(new double[] {0.9, 0.5}, new double[] {0.5, 0.2})).isEqualTo(0.875);
+        assertThat(Auc.between(new double[] {1}, new double[0])).isNaN();
+        // many ties (scores in 0..4) at random: the primitive form agrees with the labelled one pair for pair
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 20; round++) {
+            int np = 1 + random.nextInt(40);
+            int nn = 1 + random.nextInt(40);
+            double[] positives = new double[np];
+            double[] negatives = new double[nn];
+            double[] scores = new double[np + nn];
+            boolean[] labels = new boolean[np + nn];
+            for (int i = 0; i < np + nn; i++) {
+                scores[i] = random.nextInt(5);
+                labels[i] = i < np;
+                if (i < np) {
+                    positives[i] = scores[i];
+                } else {
+                    negatives[i - np] = scores[i];
+                }
+            }
+            assertThat(Auc.between(positives, negatives)).isCloseTo(Auc.of(scores, labels), within(1e-12));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.nbo.learning;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.nbo.model.Channel;
 import io.nbo.redis.KeySchema;
@@ -47,7 +48,7 @@ class LearnerTest {
         final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor();
 
         Replica(String id) {
-            learner = new Learner(repository, id, LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
+            learner = new Learner(repository, id, LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC(), store::current);
             thread.scheduleWithFixedDelay(() -> {
                 try {
                     learner.poll();
@@ -170,8 +171,10 @@ class LearnerTest {
     @Test
     void aBatchReadByALearnerThatLostItsLeaseIsRefused() {
         ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
-        Learner first = new Learner(repository, "first", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
-        Learner second = new Learner(repository, "second", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
+        Learner first = new Learner(repository, "first", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC(),
+                () -> Models.EMPTY);
+        Learner second = new Learner(repository, "second", Duration.ofMillis(200), Duration.ofDays(7), 500, EPOCH, Clock.systemUTC(),
+                () -> Models.EMPTY);
         events(10, "coat", "t");
         assertThat(first.poll().learned()).isEqualTo(10);
 
@@ -193,7 +196,7 @@ class LearnerTest {
     @Test
     void aPositiveOutsideTheWindowTeachesNothingAndPredictorsAreCountedPerValue() {
         ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
-        Learner learner = new Learner(repository, "l", LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC());
+        Learner learner = new Learner(repository, "l", LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC(), () -> Models.EMPTY);
         Instant now = Instant.now();
         event("c1", "coat", "tp", now.minus(Duration.ofDays(8)), now, "tier=s:gold");
         event("c2", "coat", "tp", now.minus(Duration.ofHours(1)), now, "tier=s:gold" + Predictors.SEPARATOR + "age=n:42");
@@ -246,6 +249,66 @@ class LearnerTest {
 
         assertThat(server.sync().hkeys(ModelRepository.MODELS)).containsExactlyInAnyOrder("t|coat|web", "t|coat|web|131",
                 "t|coat|web|131|tier|s:gold", "pos:0001", "u|coat|web");
+        repository.close();
+    }
+
+    /** n decisions of {@code offer}, each an impression; {@code clicks} says whether the i-th with tier {@code gold} is clicked. */
+    static void tiers(String offer, int from, int n, java.util.function.BiPredicate<Integer, Boolean> clicks) {
+        Instant now = Instant.now();
+        for (int i = from; i < from + n; i++) {
+            boolean gold = i % 2 == 0;
+            String x = "tier=s:" + (gold ? "gold" : "silver");
+            event(offer + i, offer, "t", now, now, x);
+            if (clicks.test(i, gold)) {
+                event(offer + i, offer, "p", now, now, x);
+            }
+        }
+    }
+
+    @Test
+    void theAucOfAContextualModelIsMeasuredOnResponsesItHadNotLearnedAndEveryReplicaReadsIt() {
+        ModelRepository repository = new ModelRepository(redis, Duration.ofSeconds(2));
+        ModelStore store = new ModelStore(repository, true);
+        Learner learner = new Learner(repository, "l", LEASE, Duration.ofDays(7), 500, EPOCH, Clock.systemUTC(), store::current);
+        // coat: gold clicks, silver does not; scarf: one in three clicks whatever the tier; hat: two golds in three click,
+        // one silver in three (i % 6 runs through every tier and i % 3 once)
+        tiers("coat", 0, 100, (i, gold) -> gold);
+        tiers("scarf", 0, 300, (i, gold) -> i % 3 == 0);
+        tiers("hat", 0, 102, (i, gold) -> gold == (i % 3 != 0));
+        learner.poll();
+        store.poll();
+        assertThat(store.current().get("coat", Channel.WEB).contextual()).as("a table from the first batch").isNotNull();
+        assertThat(store.current().get("coat", Channel.WEB).auc()).as("the first batch scored with no table yet: not reported").isNaN();
+
+        // Scored by the tables built from the first batch, before they learn these
+        tiers("coat", 100, 300, (i, gold) -> gold);
+        tiers("scarf", 300, 300, (i, gold) -> i % 3 == 0);
+        tiers("hat", 102, 300, (i, gold) -> gold == (i % 3 != 0));
+        learner.poll();
+        store.poll();
+
+        double coat = Double.parseDouble(server.sync().hget(ModelRepository.MODELS, "a|coat|web"));
+        assertThat(coat).as("the tier separates coat's clicks").isGreaterThan(0.8);
+        assertThat(Double.parseDouble(server.sync().hget(ModelRepository.MODELS, "a|scarf|web"))).as("scarf's tier separates nothing")
+                .isCloseTo(0.5, within(0.05));
+        // hat's 300 scored: positives 100 gold, 50 silver; negatives 50 gold, 100 silver. A positive beats a negative in
+        // (100 · (100 + 50/2) + 50 · 100/2) / (150 · 150) = 2/3 of pairs. Against all trials (π = 1/2) it would be 7/12.
+        assertThat(Double.parseDouble(server.sync().hget(ModelRepository.MODELS, "a|hat|web"))).isCloseTo(2.0 / 3, within(0.001));
+        assertThat(store.current().get("coat", Channel.WEB).auc()).as("the replica that follows the changes").isEqualTo(coat);
+        ModelStore started = new ModelStore(repository, true);
+        started.poll();
+        assertThat(started.current().get("coat", Channel.WEB).auc()).as("a replica that loads the models whole").isEqualTo(coat);
+        assertThat(started.current().get("scarf", Channel.WEB).auc()).isCloseTo(0.5, within(0.05));
+        assertThat(started.current().get("coat", Channel.WEB).trials()).as("the AUC line is no evidence").isEqualTo(400);
+
+        // Reset: the AUC goes with the evidence, and what was scored before it is not the new model's
+        repository.reset("coat", System.currentTimeMillis());
+        tiers("coat", 400, 100, (i, gold) -> gold);
+        learner.poll();
+        store.poll();
+        assertThat(server.sync().hget(ModelRepository.MODELS, "a|coat|web")).isNull();
+        assertThat(store.current().get("coat", Channel.WEB).trials()).isEqualTo(100);
+        assertThat(store.current().get("coat", Channel.WEB).auc()).isNaN();
         repository.close();
     }
 }

@@ -218,13 +218,37 @@ class LearningServiceTest {
         assertThat(both.getDouble("offers[0].model.choiceProbability")).isEqualTo(offers.get(0).get("q").get(0).asDouble());
     }
 
+    @Test
+    @Order(3)
+    void aModelShowsTheAucOfItsContextualModelOnRecentResponsesOnceItHasEnoughOfThem() throws Exception {
+        // The first batch after a reset is scored by the old model: it does not count.
+        givenEvidence("fresh", 20, 0);
+        assertThat(model("fresh").getMap("models[0]")).doesNotContainKey("auc");
+        respond("fresh", "auc-", 80, 40);
+        await(() -> model("fresh").get("models[0].auc") != null, "fresh shows its AUC");
+        // Every decision was on a mobile: the predictor separates nothing, and the AUC is chance's.
+        assertThat(model("fresh").getDouble("models[0].auc")).isEqualTo(0.5);
+        assertThat(given().get("/v1/models").then().statusCode(200).extract().jsonPath().getDouble(
+                "models.find { it.offerId == 'fresh' }.auc")).isEqualTo(0.5);
+        // known has 24 positives: too few
+        assertThat(model("known").getMap("models[0]")).containsKey("impressions").doesNotContainKey("auc");
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).contains("nbo_learning_auc_min 0.5");
+    }
+
     /** Resets the offer's model, then teaches it {@code trials} impressions of which {@code positives} clicked, through the API. */
     static void givenEvidence(String offer, int trials, int positives) throws Exception {
         given().post("/v1/models/" + offer + "/reset").then().statusCode(200);
         await(() -> trials(offer) == 0, offer + " reset");
+        respond(offer, "ev-", trials, positives);
+    }
+
+    /** Teaches the offer {@code trials} more impressions of which {@code positives} clicked, through the API. */
+    static void respond(String offer, String prefix, int trials, int positives) throws Exception {
+        long before = trials(offer);
         List<Map<String, Object>> events = new ArrayList<>();
         for (int i = 0; i < trials; i++) {
-            String customer = "ev-" + offer + "-" + i;
+            String customer = prefix + offer + "-" + i;
             // The mean placement shows the best by score; the event may name any offer the decision recorded: ask for both.
             JsonPath d = decide(customer, null, 2);
             events.add(event(customer + "-i", "impression", customer, d.getString("decisionId"), offer));
@@ -235,6 +259,6 @@ class LearningServiceTest {
         if (!events.isEmpty()) {
             events(events);
         }
-        await(() -> trials(offer) == trials, offer + " learned " + trials);
+        await(() -> trials(offer) == before + trials, offer + " learned " + trials);
     }
 }
