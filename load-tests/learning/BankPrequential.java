@@ -32,7 +32,7 @@ public final class BankPrequential {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        Path data = Path.of(opts.getOrDefault("data", "/work/shared/datasets/bank_marketing/bank-additional-full.csv"));
+        Path data = Path.of(opts.getOrDefault("data", "../shared/datasets/bank_marketing/bank-additional-full.csv"));
         int batch = Integer.parseInt(opts.getOrDefault("batch", "100"));
         int block = Integer.parseInt(opts.getOrDefault("block", "2000"));
         NaiveBayes.Settings d = NaiveBayes.Settings.DEFAULT;

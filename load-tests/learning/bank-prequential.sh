@@ -6,7 +6,7 @@
 # no Redis, no network; under a minute after the build.
 #
 #   load-tests/learning/bank-prequential.sh
-#     BANK_CSV     the data (default /work/shared/datasets/bank_marketing/bank-additional-full.csv)
+#     BANK_CSV     the data (default ../shared/datasets/bank_marketing/bank-additional-full.csv)
 #     BATCH        rows between table rebuilds (default 100)
 #     BLOCK        rows per block of the within-block AUC (default 2000)
 #     SKIP_BUILD=1 use the last build instead of ./mvnw package; TABLE=0 leaves README.md alone
@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . load-tests/lib.sh
-data="${BANK_CSV:-/work/shared/datasets/bank_marketing/bank-additional-full.csv}"
+data="${BANK_CSV:-../shared/datasets/bank_marketing/bank-additional-full.csv}"
 batch="${BATCH:-100}"; block="${BLOCK:-2000}"
 if [ ! -r "$data" ]; then
   echo "no bank telemarketing data at $data: set BANK_CSV to bank-additional-full.csv (the UCI Bank Marketing" \

@@ -6,7 +6,7 @@
 # Single-threaded, nothing on the network; under a minute after the build.
 #
 #   load-tests/learning/open-bandit.sh
-#     OBD_DIR        the dataset (default /work/shared/datasets/open_bandit_dataset): {random,bts}/{men,women}/*.csv
+#     OBD_DIR        the dataset (default ../shared/datasets/open_bandit_dataset): {random,bts}/{men,women}/*.csv
 #     CAMPAIGNS      (default "men women")
 #     DRAWS          Thompson draws per slot for the action probabilities (default 100000)
 #     SEED           (default 12345)
@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . load-tests/lib.sh
-obd="${OBD_DIR:-/work/shared/datasets/open_bandit_dataset}"
+obd="${OBD_DIR:-../shared/datasets/open_bandit_dataset}"
 campaigns="${CAMPAIGNS:-men women}"
 draws="${DRAWS:-100000}"; seed="${SEED:-12345}"
 for c in $campaigns; do
