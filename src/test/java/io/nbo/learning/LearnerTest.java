@@ -136,6 +136,8 @@ class LearnerTest {
         long appended = System.nanoTime();
         await(Duration.ofSeconds(1), () -> a.trials("coat") == 1 && b.trials("coat") == 1, "both replicas see the impression within 1 s");
         long seen = System.nanoTime() - appended;
+        System.out.printf("LearnerTest: both replicas saw the impression %d ms after it was appended (poll %d ms)%n", seen / 1_000_000,
+                POLL.toMillis());
 
         events(1, "coat", "p");
         await(Duration.ofSeconds(1), () -> a.positives("coat") == 1 && b.positives("coat") == 1, "both replicas see the click within 1 s");
